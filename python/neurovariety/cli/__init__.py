@@ -98,6 +98,16 @@ def dim_command(widths, r, method, trials, primes, seed, as_json) -> None:
     click.echo(f"  method {res.method}, {res.trials} trial(s), {res.seconds:.3f} s")
 
 
+# One module per capability; each defines its click command(s). Imported after `cli` exists.
+from .analyze import analyze, reproduce  # noqa: E402
+from .equations import equations  # noqa: E402
+from .learn import learn, learn_sweep  # noqa: E402
+from .sweep import sweep  # noqa: E402
+
+for _command in (sweep, analyze, reproduce, equations, learn, learn_sweep):
+    cli.add_command(_command)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Entry point: run the CLI, turning any unexpected error into one line on stderr."""
     try:

@@ -1,0 +1,153 @@
+"""``neurovariety sweep``: dimension sweeps with per-architecture timeouts and resumable CSVs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from ..sweep import _default_jobs, collect_architectures, parse_int_set, run_sweep
+
+_EPILOG = """\b
+Examples:
+  neurovariety sweep archs.txt --timeout 60 --out results.csv
+  neurovariety sweep --arch "3,3,3 2" --arch "3,4,5,6 2,3" --timeout 10
+  neurovariety sweep --depth 2..3 --widths 1..6 --r 2,3 --non-increasing --jobs 2
+  neurovariety sweep --depth 2..4 --widths 1..6 --resume        # continue after Ctrl-C
+  neurovariety sweep timeout.csv --timeout 3600 --out long/results.csv  # retry, longer limit
+  neurovariety sweep archs.txt --scheduler tcp://10.0.0.5:8786  # on a Dask cluster
+
+\b
+ARCH_FILE has one architecture per line, "WIDTHS R", with # comments. R is one exponent
+("3,3,3 2") or a list: per-layer when it has one entry per hidden layer ("3,4,5,6 2,3"),
+otherwise one run per entry ("3,4,5 2,3" runs r=2 and r=3); "[2, 3]" is always per-layer.
+A CSV with Widths/Activation columns (a previous sweep's output) works too.
+"""
+
+
+@click.command("sweep", epilog=_EPILOG)
+@click.argument("arch_file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--arch", "archs", multiple=True, metavar='"WIDTHS R"',
+              help='An architecture "WIDTHS R" as in ARCH_FILE, e.g. --arch "3,3,3 2". Repeatable.')
+@click.option("--depth", metavar="RANGE", help="Grid: number of weight matrices L, e.g. 2..4.")
+@click.option("--widths", metavar="RANGE", help="Grid: values of every width d_i, e.g. 1..6.")
+@click.option("--r", "r_values", metavar="LIST", help="Grid: activation exponents, e.g. 2,3 [default: 2].")
+@click.option("--non-increasing", is_flag=True, help="Grid filter: only d0 >= d1 >= ... >= dL.")
+@click.option("--d0", metavar="RANGE", help="Grid filter: allowed input widths d0, e.g. 2 or 2..3.")
+@click.option("--dL", "--dl", "d_last", metavar="RANGE", help="Grid filter: allowed output widths dL.")
+@click.option("--max-params", type=click.IntRange(min=1), help="Grid filter: at most this many weights.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Seconds per architecture; the job's process is killed past it.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes [default: the number of usable cores].")
+@click.option("--out", default="results.csv", show_default=True, type=click.Path(dir_okay=False),
+              help="Results CSV.")
+@click.option("--timeouts", type=click.Path(dir_okay=False),
+              help="Timed-out architectures [default: timeout.csv next to --out].")
+@click.option("--errors", type=click.Path(dir_okay=False),
+              help="Crashed architectures with the reason [default: errors.csv next to --out].")
+@click.option("--resume", is_flag=True, help="Skip architectures already in the three files; append.")
+@click.option("--overwrite", is_flag=True, help="Replace existing output files.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Run on this Dask distributed scheduler.")
+@click.option("--method", type=click.Choice(["auto", "evaluation", "monomial"]),
+              help="Passed to neurovariety.dimension.")
+@click.option("--primes", metavar="P1,P2", help="Primes passed to neurovariety.dimension.")
+@click.option("--trials", type=click.IntRange(min=1), help="Trials passed to neurovariety.dimension.")
+@click.option("--seed", type=int, help="Base seed: per-architecture seeds are derived from it (reproducible).")
+@click.option("--shuffle", is_flag=True, help="Run in a random order fixed by --seed (steadier ETA).")
+@click.option("--memory-limit", type=click.IntRange(min=1), metavar="MB",
+              help="Address-space limit per worker; exceeding it is recorded as an error.")
+@click.option("--dry-run", is_flag=True, help="Print the architectures that would run and exit.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.option("--compute", hidden=True, help="'module:function' replacing neurovariety.dimension (testing).")
+def sweep(
+    arch_file: Optional[str],
+    archs: tuple[str, ...],
+    depth: Optional[str],
+    widths: Optional[str],
+    r_values: Optional[str],
+    non_increasing: bool,
+    d0: Optional[str],
+    d_last: Optional[str],
+    max_params: Optional[int],
+    timeout: float,
+    jobs: Optional[int],
+    out: str,
+    timeouts: Optional[str],
+    errors: Optional[str],
+    resume: bool,
+    overwrite: bool,
+    scheduler: Optional[str],
+    method: Optional[str],
+    primes: Optional[str],
+    trials: Optional[int],
+    seed: Optional[int],
+    shuffle: bool,
+    memory_limit: Optional[int],
+    dry_run: bool,
+    quiet: bool,
+    compute: Optional[str],
+) -> None:
+    """Compute dimensions of many architectures, each stopped after --timeout seconds.
+
+    Results go to --out (columns Widths, Activation, Ambient Dimension, Expected Dimension,
+    Dimension, Defect, Time Taken (seconds), then Certified, Upper Bound, Bound, Method, Primes,
+    Trials); timed-out architectures to --timeouts, crashed ones to --errors. Every row is
+    flushed as soon as it is known; after Ctrl-C or a crash, rerun with --resume.
+    """
+    if resume and overwrite:
+        raise click.UsageError("--resume and --overwrite are mutually exclusive")
+    try:
+        job_list = collect_architectures(
+            arch_file, archs, depth=depth, widths=widths, r=r_values, non_increasing=non_increasing,
+            d0=d0, dL=d_last, max_params=max_params,
+        )
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    if not job_list:
+        raise click.UsageError(
+            "no architectures: give ARCH_FILE, --arch \"3,3,3 2\" or a grid (--depth 2..3 --widths 1..6)"
+        )
+    try:
+        prime_list = parse_int_set(primes, "primes") if primes else None
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--primes") from None
+    if dry_run:
+        for j in job_list:
+            click.echo(f"{','.join(map(str, j.widths))} {j.activation_label.strip('[]').replace(' ', '')}")
+        click.echo(f"{len(job_list)} architectures", err=True)
+        return
+    try:
+        run_sweep(
+            job_list,
+            timeout=timeout,
+            jobs=jobs if jobs is not None else _default_jobs(),
+            out=Path(out),
+            timeouts=timeouts,
+            errors=errors,
+            resume=resume,
+            overwrite=overwrite,
+            scheduler=scheduler,
+            compute=compute,
+            method=method,
+            primes=prime_list,
+            trials=trials,
+            seed=seed,
+            shuffle=shuffle,
+            memory_limit_mb=memory_limit,
+            progress=not quiet,
+        )
+    except FileExistsError as e:
+        raise click.ClickException(str(e).replace("resume=True (--resume)", "--resume")
+                                   .replace("overwrite=True (--overwrite)", "--overwrite")) from None
+    except (ValueError, RuntimeError) as e:
+        raise click.ClickException(str(e)) from None
+    except KeyboardInterrupt as e:
+        # Rows written so far are on disk; the summary was printed by run_sweep.
+        # Exit status 128 + signal number, as a shell reports a process killed by that signal.
+        raise click.exceptions.Exit(128 + getattr(e, "signum", 2)) from None
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m neurovariety.cli.sweep`
+    sweep()
