@@ -26,10 +26,13 @@ coordinates of each output).
 
 **Interpolation** (``method="interpolation"``, default). For each (multi)degree part: evaluate all
 monomials of that part at ``S > #monomials`` points of ``V`` (network coefficients at random
-integer weights), take the nullspace of this evaluation matrix modulo several primes with
-:func:`neurovariety.linalg.nullspace`, combine by CRT and rational reconstruction, clear
-denominators to primitive integer forms, and verify every form **exactly** (Python integers) at
-fresh points of ``V``. What is proved, per part ``α`` with ``k`` returned forms:
+integer weights), take the canonical nullspace of this evaluation matrix mod ``p`` with
+:func:`neurovariety.linalg.nullspace`, lift it by rational reconstruction (CRT over more primes
+only when one does not suffice), clear denominators to primitive integer forms, and verify every
+form **exactly** (Python integers) at fresh points of ``V``; the verification is the certificate,
+a reconstruction that fails it just takes another prime. Parts that differ by a permutation of
+the outputs (``V`` is invariant under permuting the rows of ``W_L``) are computed once and
+mapped. What is proved, per part ``α`` with ``k`` returned forms:
 
 * *upper bound* ``dim I(V)_α <= k``: the evaluation matrix has rank ``#monomials - k`` mod ``p``,
   and a rank mod ``p`` never exceeds the rank over Q (rigorous; in particular ``k = 0`` proves
@@ -786,6 +789,7 @@ def vanishing_ideal(
     * neither: **generators** — minimal generators of ``I(V)`` up to total degree ``max_degree``
       (interpolation), or a complete minimal generating set (elimination).
 
+    ``widths`` may also be an :class:`Architecture` (then ``r`` is ignored).
     ``method="interpolation"`` (fast, any size the dense linear algebra allows) or
     ``"elimination"`` (sympy Gröbner, smallest cases). ``timeout`` (seconds) raises
     :class:`TimeoutError`; elimination runs in a child process that is killed at the timeout,
@@ -819,7 +823,8 @@ def vanishing_ideal(
         md = tuple(multidegree)
         if len(md) != arch.dL or any(not isinstance(a, (int, np.integer)) or a < 0 for a in md) or sum(md) < 1:
             raise ValueError(
-                f"multidegree must be {arch.dL} non-negative integers (one per output) with positive sum, got {list(md)}"
+                f"multidegree must be {arch.dL} non-negative integers (one per output) with positive sum, "
+                f"got {list(md)}"
             )
         md = tuple(int(a) for a in md)
         if degree is not None and degree != sum(md):
