@@ -56,6 +56,8 @@ import numpy as np
 import pandas as pd
 
 from neurovariety.architecture import Architecture, parse_r, parse_widths
+from neurovariety.dimension import AH_SPORADIC, alexander_hirschowitz_dimension, linear_dimension
+from neurovariety.sweep import RESULT_COLUMNS
 
 __all__ = [
     "RESULT_COLUMNS",
@@ -84,16 +86,6 @@ __all__ = [
 
 PathLike = Union[str, os.PathLike]
 
-#: The first seven columns of our ``results.csv`` and of the paper's CSVs (SPEC §4.1).
-RESULT_COLUMNS = (
-    "Widths",
-    "Activation",
-    "Ambient Dimension",
-    "Expected Dimension",
-    "Dimension",
-    "Defect",
-    "Time Taken (seconds)",
-)
 
 #: Columns of the tidy DataFrame, in order (extra columns of the input follow, snake_cased).
 TIDY_COLUMNS = (
@@ -293,42 +285,6 @@ def load_results(path: Union[PathLike, Sequence[PathLike]]) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 # theory
 # --------------------------------------------------------------------------------------------
-#: (r, d0, d1) of the four sporadic defective cases of Alexander–Hirschowitz, each of defect 1:
-#: 5 points on P^2 and 9 points on P^3 and 14 points on P^4 for quartics, 7 points on P^4 for cubics.
-AH_SPORADIC = frozenset({(4, 3, 5), (4, 4, 9), (4, 5, 14), (3, 5, 7)})
-
-
-def alexander_hirschowitz_dimension(d0: int, d1: int, r: int) -> int:
-    """Affine dimension of ``V_{(d0, d1, 1), r}``: the cone over the ``d1``-th secant variety of
-    the degree-``r`` Veronese embedding of ``P^(d0-1)``.
-
-    Generic value ``min(d0 d1, C(d0+r-1, r))``; for ``r = 2`` symmetric matrices of rank
-    ``<= k = min(d1, d0)``: ``d0 k - C(k, 2)``; the four sporadic cases lose 1.
-
-    >>> alexander_hirschowitz_dimension(3, 2, 2), alexander_hirschowitz_dimension(3, 5, 4)
-    (5, 14)
-    """
-    if min(d0, d1, r) < 1:
-        raise ValueError(f"d0, d1, r must be positive, got {(d0, d1, r)}")
-    if r == 1:
-        return d0  # a linear form; the hidden layer only rescales
-    if r == 2:
-        k = min(d0, d1)
-        return d0 * k - math.comb(k, 2)
-    generic = min(d0 * d1, math.comb(d0 + r - 1, r))
-    return generic - 1 if (r, d0, d1) in AH_SPORADIC else generic
-
-
-def linear_dimension(widths: Sequence[int]) -> int:
-    """Dimension of a linear network: ``dL x d0`` matrices of rank ``<= k = min(widths)``.
-
-    >>> linear_dimension((3, 2, 4))
-    10
-    """
-    k = min(widths)
-    return k * (widths[0] + widths[-1] - k)
-
-
 # --------------------------------------------------------------------------------------------
 # checks
 # --------------------------------------------------------------------------------------------

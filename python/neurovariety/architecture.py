@@ -60,7 +60,7 @@ class Architecture:
 
     >>> Architecture([2, 2, 3], 2).ambient_dim
     9
-    >>> Architecture("3,4,5", "2,3").degree
+    >>> Architecture("3,4,5,2", "2,3").degree
     6
     """
 

@@ -35,6 +35,9 @@ __all__ = [
     "network_coefficients",
     "upper_bound",
     "memory_limit",
+    "alexander_hirschowitz_dimension",
+    "linear_dimension",
+    "AH_SPORADIC",
 ]
 
 DEFAULT_PRIMES: tuple[int, ...] = tuple(_core.DEFAULT_PRIMES)
@@ -136,20 +139,40 @@ class DimensionResult:
 
 # --- proved upper bounds (SPEC §3) ---------------------------------------------------------------
 
-_AH_SPORADIC = {(3, 5, 4): 14, (4, 9, 4): 34, (5, 14, 4): 69, (5, 7, 3): 34}
-"""Alexander–Hirschowitz defective cases (d0, d1, r) -> affine dimension, each of defect 1."""
+#: (r, d0, d1) of the four sporadic defective cases of Alexander–Hirschowitz, each of defect 1:
+#: 5 points on P^2, 9 points on P^3 and 14 points on P^4 for quartics, 7 points on P^4 for cubics.
+AH_SPORADIC = frozenset({(4, 3, 5), (4, 4, 9), (4, 5, 14), (3, 5, 7)})
 
 
-def _shallow_single_output_dim(d0: int, d1: int, r: int) -> int:
-    """Alexander–Hirschowitz: affine dimension of the d1-th secant of the Veronese ν_r(P^{d0-1})."""
-    full = comb(d0 + r - 1, r)
+def alexander_hirschowitz_dimension(d0: int, d1: int, r: int) -> int:
+    """Affine dimension of ``V_{(d0, d1, 1), r}``: the cone over the ``d1``-th secant variety of
+    the degree-``r`` Veronese embedding of ``P^(d0-1)`` (a theorem, used as an upper bound).
+
+    Generic value ``min(d0 d1, C(d0+r-1, r))``; for ``r = 2`` symmetric matrices of rank
+    ``<= k = min(d1, d0)``: ``d0 k - C(k, 2)``; the four sporadic cases lose 1.
+
+    >>> alexander_hirschowitz_dimension(3, 2, 2), alexander_hirschowitz_dimension(3, 5, 4)
+    (5, 14)
+    """
+    if min(d0, d1, r) < 1:
+        raise ValueError(f"d0, d1, r must be positive, got {(d0, d1, r)}")
     if r == 1:
-        return d0  # a linear map to one output: every linear form
-    if r == 2 and d1 < d0:
-        return d0 * d1 - comb(d1, 2)  # symmetric matrices of rank <= d1
-    if (d0, d1, r) in _AH_SPORADIC:
-        return _AH_SPORADIC[(d0, d1, r)]
-    return min(d0 * d1, full)
+        return d0  # a linear form; the hidden layer only rescales
+    if r == 2:
+        k = min(d0, d1)
+        return d0 * k - comb(k, 2)
+    generic = min(d0 * d1, comb(d0 + r - 1, r))
+    return generic - 1 if (r, d0, d1) in AH_SPORADIC else generic
+
+
+def linear_dimension(widths: Sequence[int]) -> int:
+    """Dimension of a linear network: ``dL x d0`` matrices of rank ``<= k = min(widths)``.
+
+    >>> linear_dimension((3, 2, 4))
+    10
+    """
+    k = min(widths)
+    return k * (widths[0] + widths[-1] - k)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -157,11 +180,10 @@ def _upper_bound(widths: tuple[int, ...], rs: tuple[int, ...]) -> tuple[int, str
     arch = Architecture(widths, list(rs))
     best, source = arch.expected_dim, "expected dimension"
     if all(r == 1 for r in rs):
-        k = min(widths)
-        value = k * (widths[0] + widths[-1] - k)
+        value = linear_dimension(widths)
         return (value, "linear network formula") if value <= best else (best, source)
     if len(widths) == 3 and widths[2] == 1:
-        value = _shallow_single_output_dim(widths[0], widths[1], rs[0])
+        value = alexander_hirschowitz_dimension(widths[0], widths[1], rs[0])
         if value <= best:
             return value, "Alexander–Hirschowitz theorem"
     for k in range(1, arch.depth):
