@@ -16,6 +16,7 @@ MODULES = [
     "neurovariety.analysis",
     "neurovariety.equations",
     "neurovariety.learning",
+    "neurovariety.critical",
 ]
 
 

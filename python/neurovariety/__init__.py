@@ -10,6 +10,7 @@ neurovariety ``V_{d,r}``.
 """
 
 from . import linalg
+from .critical import critical_points, ed_degree, learning_degree
 from .architecture import Architecture, monomial_exponents, parse_r, parse_widths
 from .dimension import (
     DEFAULT_PRIMES,
@@ -28,7 +29,10 @@ __all__ = [
     "DEFAULT_PRIMES",
     "DimensionResult",
     "ResourceLimitError",
+    "critical_points",
     "dimension",
+    "ed_degree",
+    "learning_degree",
     "jacobian",
     "linalg",
     "monomial_exponents",

@@ -243,9 +243,10 @@ def _costs(arch: Architecture, rows: int) -> dict[str, float]:
 
 
 def _memory_bytes(arch: Architecture, method: str, rows: int) -> int:
-    # The u64 matrix, its f64 working copy, and a transpose when it is taller than wide.
+    # The u64 matrix is converted to f64 in place; a tall matrix is transposed into a copy.
     height = rows if method == "evaluation" else arch.ambient_dim
-    return 3 * 8 * height * arch.num_params
+    copies = 2 if height > arch.num_params else 1
+    return copies * 8 * height * arch.num_params
 
 
 def _seeds(seed: Optional[int], count: int) -> list[int]:

@@ -36,9 +36,13 @@ def _reduced(A: Any, p: int) -> np.ndarray:
         return np.asarray(flat, dtype=np.uint64).reshape(a.shape)
     if a.dtype.kind not in "iu":
         raise ValueError(f"A must have an integer dtype, got {a.dtype}")
+    # The Rust side reduces every entry mod p, so non-negative input is passed through as is.
     if a.dtype.kind == "u":
-        return np.ascontiguousarray(a % np.uint64(p), dtype=np.uint64)
-    return np.ascontiguousarray(np.mod(a.astype(np.int64), np.int64(p)), dtype=np.uint64)
+        return np.ascontiguousarray(a, dtype=np.uint64)
+    a = a.astype(np.int64, copy=False)
+    if a.size == 0 or a.min() >= 0:
+        return np.ascontiguousarray(a).view(np.uint64)
+    return np.ascontiguousarray(np.mod(a, np.int64(p)), dtype=np.uint64)
 
 
 def rank(A: Any, p: int) -> int:

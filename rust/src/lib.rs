@@ -3,6 +3,7 @@
 //! lives in the pure-Rust modules below, each with its own unit tests.
 
 pub mod field;
+pub mod homotopy;
 pub mod monomial;
 pub mod network;
 pub mod rank;
@@ -127,6 +128,139 @@ fn is_prime(n: u64) -> bool {
     field::is_prime(n)
 }
 
+// ---- critical points by homotopy continuation (rust/src/homotopy.rs) ----------------------------
+
+fn read_complex(a: &PyReadonlyArray2<'_, numpy::Complex64>, what: &str) -> PyResult<(usize, usize, Vec<homotopy::C64>)> {
+    let shape = a.shape();
+    let data = a.as_slice().map_err(|_| PyValueError::new_err(format!("{what} must be C-contiguous")))?;
+    Ok((shape[0], shape[1], data.iter().map(|z| homotopy::C64::new(z.re, z.im)).collect()))
+}
+
+fn to_complex<'py>(py: Python<'py>, shape: &[usize], data: Vec<homotopy::C64>) -> PyResult<Bound<'py, numpy::PyArrayDyn<numpy::Complex64>>> {
+    let v: Vec<numpy::Complex64> = data.into_iter().map(|z| numpy::Complex64::new(z.re, z.im)).collect();
+    PyArray1::from_vec(py, v).reshape(shape.to_vec())
+}
+
+fn critical_system(widths: Vec<usize>, exponents: Vec<u32>, q: &PyReadonlyArray2<'_, numpy::Complex64>) -> PyResult<homotopy::CriticalSystem> {
+    let (_, _, qv) = read_complex(q, "q")?;
+    homotopy::CriticalSystem::new(widths, exponents, qv).map_err(PyValueError::new_err)
+}
+
+fn complex_rows(rows: usize, cols: usize, data: Vec<homotopy::C64>) -> Vec<Vec<homotopy::C64>> {
+    if cols == 0 {
+        return vec![Vec::new(); rows];
+    }
+    data.chunks_exact(cols).map(|c| c.to_vec()).collect()
+}
+
+/// Track solutions `starts` (k × N full weight vectors, package order) of the critical
+/// equations `J(θ)ᵀ (Q c(θ) − b) = 0` (gauge-fixed, see `homotopy::GaugeChart`) through the
+/// straight segments between the rows of `nodes` (values of `b`). Returns
+/// `(ends k × N, status k (0 = success), steps k, residual k)`. The remaining arguments are
+/// `homotopy::TrackerOptions` fields.
+#[pyfunction]
+#[pyo3(signature = (widths, exponents, q, starts, nodes, max_norm=1e8, max_steps=5000, max_step=0.25, predictor_trust=0.1, newton_tol=1e-8, target_error=1e-4))]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
+fn critical_track<'py>(
+    py: Python<'py>,
+    widths: Vec<usize>,
+    exponents: Vec<u32>,
+    q: PyReadonlyArray2<'py, numpy::Complex64>,
+    starts: PyReadonlyArray2<'py, numpy::Complex64>,
+    nodes: PyReadonlyArray2<'py, numpy::Complex64>,
+    max_norm: f64,
+    max_steps: usize,
+    max_step: f64,
+    predictor_trust: f64,
+    newton_tol: f64,
+    target_error: f64,
+) -> PyResult<(Bound<'py, numpy::PyArrayDyn<numpy::Complex64>>, Bound<'py, PyArray1<u8>>, Bound<'py, PyArray1<u64>>, Bound<'py, PyArray1<f64>>)> {
+    let sys = critical_system(widths, exponents, &q)?;
+    let (k, nw, sv) = read_complex(&starts, "starts")?;
+    let (kn, np, nv) = read_complex(&nodes, "nodes")?;
+    if nw != sys.num_weights() {
+        return Err(PyValueError::new_err(format!("starts must have {} columns (all weights), got {nw}", sys.num_weights())));
+    }
+    if np != sys.ambient() || kn < 2 {
+        return Err(PyValueError::new_err(format!("nodes must be (K >= 2) x {} parameter vectors, got {kn} x {np}", sys.ambient())));
+    }
+    if !(max_step > 0.0 && max_step <= 1.0 && predictor_trust > 0.0 && max_norm > 1.0 && target_error > 0.0 && newton_tol > 0.0) {
+        return Err(PyValueError::new_err("need 0 < max_step <= 1, max_norm > 1 and positive predictor_trust, newton_tol, target_error"));
+    }
+    let opts = homotopy::TrackerOptions { max_norm, max_steps, max_step, predictor_trust, newton_tol, target_error, ..Default::default() };
+    let starts = complex_rows(k, nw, sv);
+    let nodes = complex_rows(kn, np, nv);
+    let out = run_detached(py, move || {
+        let charts: Vec<Option<(homotopy::GaugeChart, Vec<homotopy::C64>)>> = starts.iter().map(|w| sys.normalize(w)).collect();
+        let good: Vec<(homotopy::GaugeChart, Vec<homotopy::C64>)> = charts.iter().flatten().cloned().collect();
+        let mut tracked = homotopy::track_all(&sys, &good, &nodes, &opts).into_iter();
+        let mut out = Vec::with_capacity(starts.len());
+        for (w, c) in starts.iter().zip(&charts) {
+            match c {
+                Some(_) => {
+                    let r = tracked.next().expect("one result per start");
+                    out.push((sys.full_weights(&r.chart, &r.x), r.status as u8, r.steps as u64, r.residual));
+                }
+                None => out.push((w.clone(), homotopy::PathStatus::Singular as u8, 0, f64::NAN)),
+            }
+        }
+        out
+    })?;
+    let mut ends = Vec::with_capacity(k * nw);
+    let (mut status, mut steps, mut resid) = (Vec::with_capacity(k), Vec::with_capacity(k), Vec::with_capacity(k));
+    for (w, st, s, r) in out {
+        ends.extend(w);
+        status.push(st);
+        steps.push(s);
+        resid.push(r);
+    }
+    Ok((to_complex(py, &[k, nw], ends)?, PyArray1::from_vec(py, status), PyArray1::from_vec(py, steps), PyArray1::from_vec(py, resid)))
+}
+
+/// At each row of `thetas` (k × N full weight vectors): the critical equations `F` (k × n, in
+/// the best-conditioned gauge chart, see `CriticalSystem::normalize`) for parameter `b`
+/// (shape 1 × dL·M), the coefficients `c(θ)` (k × dL·M) and their Jacobian with respect to the
+/// free weights of that chart (k × dL·M × n). Rows with a dead hidden neuron give NaN.
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+fn critical_evaluate<'py>(
+    py: Python<'py>,
+    widths: Vec<usize>,
+    exponents: Vec<u32>,
+    q: PyReadonlyArray2<'py, numpy::Complex64>,
+    b: PyReadonlyArray2<'py, numpy::Complex64>,
+    thetas: PyReadonlyArray2<'py, numpy::Complex64>,
+) -> PyResult<(Bound<'py, numpy::PyArrayDyn<numpy::Complex64>>, Bound<'py, numpy::PyArrayDyn<numpy::Complex64>>, Bound<'py, numpy::PyArrayDyn<numpy::Complex64>>)> {
+    use homotopy::Homotopy;
+    let sys = critical_system(widths, exponents, &q)?;
+    let (_, nb, bv) = read_complex(&b, "b")?;
+    let (k, nw, tv) = read_complex(&thetas, "thetas")?;
+    let (amb, n) = (sys.ambient(), sys.num_unknowns());
+    if nb != amb || b.shape()[0] != 1 {
+        return Err(PyValueError::new_err(format!("b must have shape (1, {amb}), got {:?}", b.shape())));
+    }
+    if nw != sys.num_weights() {
+        return Err(PyValueError::new_err(format!("thetas must have {} columns (all weights), got {nw}", sys.num_weights())));
+    }
+    let rows = complex_rows(k, nw, tv);
+    let (f, c, j) = run_detached(py, move || {
+        let nan = homotopy::C64::new(f64::NAN, f64::NAN);
+        let mut f = vec![nan; k * n];
+        let mut c = vec![nan; k * amb];
+        let mut j = vec![nan; k * amb * n];
+        for (i, w) in rows.iter().enumerate() {
+            if let Some((chart, th)) = sys.normalize(w) {
+                sys.residual(&chart, &th, &bv, &mut f[i * n..(i + 1) * n]);
+                let (ci, ji) = sys.coefficients_and_jacobian(&chart, &th);
+                c[i * amb..(i + 1) * amb].copy_from_slice(&ci);
+                j[i * amb * n..(i + 1) * amb * n].copy_from_slice(&ji);
+            }
+        }
+        (f, c, j)
+    })?;
+    Ok((to_complex(py, &[k, n], f)?, to_complex(py, &[k, amb], c)?, to_complex(py, &[k, amb, n], j)?))
+}
+
 #[pymodule]
 #[pyo3(name = "_core")]
 fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -139,5 +273,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(matrix_rank, m)?)?;
     m.add_function(wrap_pyfunction!(matrix_nullspace, m)?)?;
     m.add_function(wrap_pyfunction!(is_prime, m)?)?;
+    m.add_function(wrap_pyfunction!(critical_track, m)?)?;
+    m.add_function(wrap_pyfunction!(critical_evaluate, m)?)?;
     Ok(())
 }

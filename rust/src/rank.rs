@@ -1,179 +1,50 @@
 //! Gaussian elimination over F_p: rank, reduced row echelon form and nullspace.
 //!
-//! Matrices are dense, row-major `Vec<u64>` with entries in `[0, p)`. Two kernels share one
-//! elimination loop through the [`Kernel`] trait:
-//! * [`F64Kernel`] for `p < 2^26`: entries as `f64`, `row - f * pivot` is exact below 2^53 and is
-//!   reduced with a floating-point quotient, so the inner loop vectorises;
-//! * [`U64Kernel`] for any prime `< 2^63`, through [`PrimeField`].
-//! Rows below the pivot are updated in parallel with rayon.
+//! Matrices are dense, row-major `Vec<u64>`. The work is a recursive PLE decomposition
+//! (`rank/ple.rs`): column-recursive, tolerant of any rank profile (columns without a pivot
+//! are skipped), with every update above 32-column strips done as one matrix product. The
+//! products run on the `gemm` crate's `f64` kernels (AVX-512/AVX2, rayon threads) through one
+//! of two element backends (`rank/backend.rs`):
+//! * `p < 2^26` ([`F64_EXACT_PRIME_LIMIT`]): centred residues (`|x| <= p/2`) held as `f64`.
+//!   A product of inner dimension `k` is exact while `k·(p/2)^2 < 2^53` (`k` up to 2^15 at the
+//!   default p ≈ 2^20), so it is reduced once, not per multiply-add (delayed reduction). Near
+//!   2^26, where that depth shrinks to a handful of terms, products go through two 13-bit
+//!   digits instead (`rank/limbs.rs`). The input buffer is converted in place: no second copy.
+//! * any other prime `< 2^63`: `u64` residues; products split residues into two 16-bit or
+//!   three 21-bit digits and run as 4 or 9 exact `f64` products, folded back mod p.
+//!
+//! [`rank`] eliminates a tall matrix as its transpose and stops once every row has a pivot;
+//! [`rref`] and [`nullspace`] finish with a triangular solve, again by matrix products.
+
+mod backend;
+mod limbs;
+mod ple;
 
 use crate::field::{PrimeField, F64_EXACT_PRIME_LIMIT};
+use backend::{Backend, F64Backend, U64Backend};
 use rayon::prelude::*;
 
-/// Below this many entries in the trailing block the rayon split costs more than it saves.
-const PARALLEL_MIN_WORK: usize = 1 << 15;
-
-/// Element operations the elimination loop needs.
-trait Kernel: Sync {
-    type E: Copy + Send + Sync + PartialEq;
-    fn zero(&self) -> Self::E;
-    fn from_u64(&self, x: u64) -> Self::E;
-    fn to_u64(&self, x: Self::E) -> u64;
-    /// `row[k] -= f * pivot[k]` for all k.
-    fn axpy(&self, row: &mut [Self::E], f: Self::E, pivot: &[Self::E]);
-    /// `row[k] *= s` for all k.
-    fn scale(&self, row: &mut [Self::E], s: Self::E);
-    fn inv(&self, x: Self::E) -> Self::E;
+/// Reinterpret a `Vec<u64>` as a `Vec<f64>` holding the centred residues, in place.
+fn into_f64(be: &F64Backend, field: PrimeField, mut data: Vec<u64>) -> Vec<f64> {
+    data.par_chunks_mut(1 << 16).for_each(|c| c.iter_mut().for_each(|x| *x = be.lift(field.reduce(*x)).to_bits()));
+    let mut data = std::mem::ManuallyDrop::new(data);
+    // SAFETY: u64 and f64 have the same size and alignment, and every element now holds the bit
+    // pattern of an f64; the original Vec is never dropped.
+    unsafe { Vec::from_raw_parts(data.as_mut_ptr() as *mut f64, data.len(), data.capacity()) }
 }
 
-struct U64Kernel(PrimeField);
-
-impl Kernel for U64Kernel {
-    type E = u64;
-    fn zero(&self) -> u64 {
-        0
-    }
-    fn from_u64(&self, x: u64) -> u64 {
-        self.0.reduce(x)
-    }
-    fn to_u64(&self, x: u64) -> u64 {
-        x
-    }
-    fn axpy(&self, row: &mut [u64], f: u64, pivot: &[u64]) {
-        let nf = self.0.neg(f);
-        for (r, &p) in row.iter_mut().zip(pivot) {
-            *r = self.0.mul_add(nf, p, *r);
-        }
-    }
-    fn scale(&self, row: &mut [u64], s: u64) {
-        for r in row.iter_mut() {
-            *r = self.0.mul(*r, s);
-        }
-    }
-    fn inv(&self, x: u64) -> u64 {
-        self.0.inv(x).expect("pivot is non-zero")
-    }
+/// The inverse of [`into_f64`]: reduced `f64` elements back to residues, in place.
+fn from_f64(be: &F64Backend, data: Vec<f64>) -> Vec<u64> {
+    let mut data = std::mem::ManuallyDrop::new(data);
+    // SAFETY: as in `into_f64`; each element is rewritten before being read as a u64.
+    let mut out = unsafe { Vec::from_raw_parts(data.as_mut_ptr() as *mut u64, data.len(), data.capacity()) };
+    out.par_chunks_mut(1 << 16).for_each(|c| c.iter_mut().for_each(|x| *x = be.residue(f64::from_bits(*x))));
+    out
 }
 
-struct F64Kernel {
-    field: PrimeField,
-    p: f64,
-    p_inv: f64,
-}
-
-impl F64Kernel {
-    fn new(field: PrimeField) -> Self {
-        let p = field.modulus() as f64;
-        F64Kernel { field, p, p_inv: 1.0 / p }
-    }
-
-    /// Reduce an exact integer-valued `x` with `|x| < 2^53` into `[0, p)`.
-    #[inline(always)]
-    fn reduce(&self, x: f64) -> f64 {
-        let q = (x * self.p_inv).floor();
-        let r = x - q * self.p;
-        // The float quotient can be off by one either way; branch-free fix-ups keep SIMD.
-        let r = if r < 0.0 { r + self.p } else { r };
-        if r >= self.p {
-            r - self.p
-        } else {
-            r
-        }
-    }
-}
-
-impl Kernel for F64Kernel {
-    type E = f64;
-    fn zero(&self) -> f64 {
-        0.0
-    }
-    fn from_u64(&self, x: u64) -> f64 {
-        self.field.reduce(x) as f64
-    }
-    fn to_u64(&self, x: f64) -> u64 {
-        x as u64
-    }
-    fn axpy(&self, row: &mut [f64], f: f64, pivot: &[f64]) {
-        for (r, &p) in row.iter_mut().zip(pivot) {
-            *r = self.reduce(*r - f * p);
-        }
-    }
-    fn scale(&self, row: &mut [f64], s: f64) {
-        for r in row.iter_mut() {
-            *r = self.reduce(*r * s);
-        }
-    }
-    fn inv(&self, x: f64) -> f64 {
-        self.field.inv(x as u64).expect("pivot is non-zero") as f64
-    }
-}
-
-/// Row echelon form in place; returns the pivot columns. With `reduced`, pivots are scaled to 1
-/// and cleared above as well (RREF). Without it only the rank (the pivot count) is meaningful.
-fn echelon<K: Kernel>(k: &K, rows: usize, cols: usize, data: &mut [K::E], reduced: bool) -> Vec<usize> {
-    let mut pivots = Vec::new();
-    for c in 0..cols {
-        let r = pivots.len();
-        if r == rows {
-            break;
-        }
-        let Some(found) = (r..rows).find(|&i| data[i * cols + c] != k.zero()) else {
-            continue;
-        };
-        if found != r {
-            for j in c..cols {
-                data.swap(found * cols + j, r * cols + j);
-            }
-        }
-        let (head, tail) = data.split_at_mut((r + 1) * cols);
-        let pivot = &mut head[r * cols + c..];
-        let s = k.inv(pivot[0]);
-        k.scale(pivot, s);
-        let pivot = &*pivot;
-        let work = (rows - r - 1) * (cols - c);
-        eliminate_rows(k, tail, cols, c, pivot, work);
-        pivots.push(c);
-    }
-    if reduced {
-        // Back substitution: clear each pivot column above its pivot, last pivot first.
-        for (t, &c) in pivots.iter().enumerate().rev() {
-            let (head, rest) = data.split_at_mut(t * cols);
-            let pivot = &rest[c..cols];
-            eliminate_rows(k, head, cols, c, pivot, t * (cols - c));
-        }
-    }
-    pivots
-}
-
-/// `row -= row[c] * pivot` (on columns `c..`) for every row in `block`.
-fn eliminate_rows<K: Kernel>(k: &K, block: &mut [K::E], cols: usize, c: usize, pivot: &[K::E], work: usize) {
-    let update = |row: &mut [K::E]| {
-        let f = row[c];
-        if f != k.zero() {
-            k.axpy(&mut row[c..], f, pivot);
-        }
-    };
-    if work >= PARALLEL_MIN_WORK {
-        block.par_chunks_mut(cols).for_each(update);
-    } else {
-        block.chunks_mut(cols).for_each(update);
-    }
-}
-
-/// Reduced row echelon form of a `rows × cols` matrix; returns `(rref, pivot columns)`.
-pub fn rref(field: PrimeField, rows: usize, cols: usize, data: Vec<u64>) -> (Vec<u64>, Vec<usize>) {
-    assert_eq!(data.len(), rows * cols, "matrix data does not match its shape");
-    if field.modulus() < F64_EXACT_PRIME_LIMIT {
-        let k = F64Kernel::new(field);
-        let mut m: Vec<f64> = data.into_iter().map(|x| k.from_u64(x)).collect();
-        let piv = echelon(&k, rows, cols, &mut m, true);
-        (m.into_iter().map(|x| k.to_u64(x)).collect(), piv)
-    } else {
-        let k = U64Kernel(field);
-        let mut m: Vec<u64> = data.into_iter().map(|x| k.from_u64(x)).collect();
-        let piv = echelon(&k, rows, cols, &mut m, true);
-        (m, piv)
-    }
+fn reduce_u64(field: PrimeField, mut data: Vec<u64>) -> Vec<u64> {
+    data.par_chunks_mut(1 << 16).for_each(|c| c.iter_mut().for_each(|x| *x = field.reduce(*x)));
+    data
 }
 
 /// Rank of a `rows × cols` matrix over F_p. Entries need not be reduced.
@@ -182,55 +53,156 @@ pub fn rank(field: PrimeField, rows: usize, cols: usize, data: Vec<u64>) -> usiz
     if rows == 0 || cols == 0 {
         return 0;
     }
-    // Eliminating along the shorter side bounds the pivot search and the row swaps.
-    let (rows, cols, data) = if rows > cols { (cols, rows, transpose(rows, cols, &data)) } else { (rows, cols, data) };
+    // A tall matrix is eliminated as its (fat) transpose: with rank = #rows the elimination
+    // stops after the first ~rank columns, and otherwise the work is the same.
+    let tall = rows > cols;
     if field.modulus() < F64_EXACT_PRIME_LIMIT {
-        let k = F64Kernel::new(field);
-        let mut m: Vec<f64> = data.into_iter().map(|x| k.from_u64(x)).collect();
-        echelon(&k, rows, cols, &mut m, false).len()
+        let be = F64Backend::new(field);
+        if tall {
+            let mut m = transpose_map(rows, cols, &data, |x| be.lift(field.reduce(x)));
+            drop(data);
+            ple::rank(&be, cols, rows, &mut m)
+        } else {
+            let mut m = into_f64(&be, field, data);
+            ple::rank(&be, rows, cols, &mut m)
+        }
+    } else if tall {
+        let m = transpose_map(rows, cols, &data, |x| x);
+        drop(data);
+        rank_u64(field, cols, rows, m)
     } else {
-        let k = U64Kernel(field);
-        let mut m: Vec<u64> = data.into_iter().map(|x| k.from_u64(x)).collect();
-        echelon(&k, rows, cols, &mut m, false).len()
+        rank_u64(field, rows, cols, data)
     }
+}
+
+/// `out[j][i] = f(data[i][j])` for a row-major `rows × cols` input, blocked and parallel.
+fn transpose_map<T: Copy + Send + Sync, U: Copy + Send + Default>(
+    rows: usize,
+    cols: usize,
+    data: &[T],
+    f: impl Fn(T) -> U + Sync,
+) -> Vec<U> {
+    let mut out = vec![U::default(); rows * cols];
+    const B: usize = 32;
+    if rows == 0 || cols == 0 {
+        return out;
+    }
+    out.par_chunks_mut(B * rows).enumerate().for_each(|(jb, block)| {
+        let j0 = jb * B;
+        let nj = block.len() / rows;
+        for i0 in (0..rows).step_by(B) {
+            for i in i0..(i0 + B).min(rows) {
+                let src = &data[i * cols + j0..i * cols + j0 + nj];
+                for (jj, &x) in src.iter().enumerate() {
+                    block[jj * rows + i] = f(x);
+                }
+            }
+        }
+    });
+    out
+}
+
+/// [`rank`] through the integer backend whatever the prime (for cross-checks and benchmarks).
+pub fn rank_u64(field: PrimeField, rows: usize, cols: usize, data: Vec<u64>) -> usize {
+    assert_eq!(data.len(), rows * cols, "matrix data does not match its shape");
+    let be = U64Backend::new(field);
+    let mut m = reduce_u64(field, data);
+    ple::rank(&be, rows, cols, &mut m)
+}
+
+/// Reduced row echelon form of a `rows × cols` matrix; returns `(rref, pivot columns)`.
+pub fn rref(field: PrimeField, rows: usize, cols: usize, data: Vec<u64>) -> (Vec<u64>, Vec<usize>) {
+    assert_eq!(data.len(), rows * cols, "matrix data does not match its shape");
+    if field.modulus() < F64_EXACT_PRIME_LIMIT {
+        let be = F64Backend::new(field);
+        let mut m = into_f64(&be, field, data);
+        let pivots = ple::rref_compact(&be, rows, cols, &mut m);
+        expand_rref(&be, cols, &mut m, &pivots);
+        (from_f64(&be, m), pivots)
+    } else {
+        let be = U64Backend::new(field);
+        let mut m = reduce_u64(field, data);
+        let pivots = ple::rref_compact(&be, rows, cols, &mut m);
+        expand_rref(&be, cols, &mut m, &pivots);
+        (m, pivots)
+    }
+}
+
+/// Columns not in the sorted list `pivots`.
+fn free_columns(cols: usize, pivots: &[usize]) -> Vec<usize> {
+    let mut is_pivot = vec![false; cols];
+    for &c in pivots {
+        is_pivot[c] = true;
+    }
+    (0..cols).filter(|&c| !is_pivot[c]).collect()
+}
+
+/// Turn the compacted `[I | X]` of `ple::rref_compact` into the RREF in the original columns.
+fn expand_rref<B: Backend>(be: &B, cols: usize, m: &mut [B::E], pivots: &[usize]) {
+    let r = pivots.len();
+    let free = free_columns(cols, pivots);
+    let (top, bottom) = m.split_at_mut(r * cols);
+    top.par_chunks_mut(cols.max(1)).enumerate().for_each_init(
+        || Vec::with_capacity(cols),
+        |tmp, (t, row)| {
+            tmp.clear();
+            tmp.extend_from_slice(&row[r..]);
+            row.fill(be.zero());
+            row[pivots[t]] = be.one();
+            for (&c, &x) in free.iter().zip(tmp.iter()) {
+                row[c] = x;
+            }
+        },
+    );
+    bottom.par_chunks_mut(1 << 16).for_each(|c| c.fill(be.zero()));
 }
 
 /// A basis of `{x : A x = 0}` as the rows of a `k × cols` matrix, in canonical form: with free
 /// columns `f_1 < … < f_k`, row `i` has a 1 at `f_i` and 0 at the other free columns. The basis
 /// is unique for a given `A`, so bases mod different primes can be combined by CRT.
 pub fn nullspace(field: PrimeField, rows: usize, cols: usize, data: Vec<u64>) -> (usize, Vec<u64>) {
-    let (r, pivots) = rref(field, rows, cols, data);
-    let mut is_pivot = vec![false; cols];
-    for &c in &pivots {
-        is_pivot[c] = true;
+    assert_eq!(data.len(), rows * cols, "matrix data does not match its shape");
+    if field.modulus() < F64_EXACT_PRIME_LIMIT {
+        let be = F64Backend::new(field);
+        let mut m = into_f64(&be, field, data);
+        let pivots = ple::rref_compact(&be, rows, cols, &mut m);
+        basis_from_compact(&be, cols, &m, &pivots)
+    } else {
+        let be = U64Backend::new(field);
+        let mut m = reduce_u64(field, data);
+        let pivots = ple::rref_compact(&be, rows, cols, &mut m);
+        basis_from_compact(&be, cols, &m, &pivots)
     }
-    let free: Vec<usize> = (0..cols).filter(|&c| !is_pivot[c]).collect();
-    let mut basis = vec![0u64; free.len() * cols];
-    for (i, &fc) in free.iter().enumerate() {
-        let v = &mut basis[i * cols..(i + 1) * cols];
-        v[fc] = 1;
-        for (t, &pc) in pivots.iter().enumerate() {
-            // x_pc = -rref[t, fc]
-            v[pc] = field.neg(r[t * cols + fc]);
+}
+
+/// Nullspace basis from `[I | X]`: basis row `i` is `e_{f_i}` minus column `i` of `X` spread on
+/// the pivot columns.
+fn basis_from_compact<B: Backend>(be: &B, cols: usize, m: &[B::E], pivots: &[usize]) -> (usize, Vec<u64>) {
+    let r = pivots.len();
+    let free = free_columns(cols, pivots);
+    let k = free.len();
+    let mut basis = vec![0u64; k * cols];
+    // Blocks of 64 basis rows read 64 contiguous entries of each row of X (a blocked transpose).
+    const B: usize = 64;
+    basis.par_chunks_mut((B * cols).max(1)).enumerate().for_each(|(blk, out)| {
+        let i0 = blk * B;
+        let nb = out.len() / cols;
+        for t in 0..r {
+            let xrow = &m[t * cols + r + i0..t * cols + r + i0 + nb];
+            for (ii, &x) in xrow.iter().enumerate() {
+                out[ii * cols + pivots[t]] = be.residue(be.neg(x));
+            }
         }
-    }
-    (free.len(), basis)
+        for ii in 0..nb {
+            out[ii * cols + free[i0 + ii]] = 1;
+        }
+    });
+    (k, basis)
 }
 
 /// Row-major transpose.
 pub fn transpose(rows: usize, cols: usize, data: &[u64]) -> Vec<u64> {
-    let mut out = vec![0u64; rows * cols];
-    const B: usize = 64;
-    for i0 in (0..rows).step_by(B) {
-        for j0 in (0..cols).step_by(B) {
-            for i in i0..(i0 + B).min(rows) {
-                for j in j0..(j0 + B).min(cols) {
-                    out[j * rows + i] = data[i * cols + j];
-                }
-            }
-        }
-    }
-    out
+    transpose_map(rows, cols, data, |x| x)
 }
 
 #[cfg(test)]
@@ -239,44 +211,71 @@ mod tests {
     use crate::field::SplitMix64;
     use proptest::prelude::*;
 
-    /// Reference rank: plain elimination with `u128` arithmetic, no shortcuts.
-    fn reference_rank(p: u64, rows: usize, cols: usize, data: &[u64]) -> usize {
+    /// Primes covering every path: tiny, the default (one exact f64 product), near the f64 limit
+    /// (two-digit products), just above it (integer backend, two 16-bit digits), above 2^32
+    /// (three 21-bit digits) and just below 2^63.
+    const PRIMES: [u64; 9] = [2, 3, 101, 1_048_583, 33_554_393, 67_108_859, 67_108_879, 4_294_967_291, 9_223_372_036_854_775_783];
+
+    /// Reference RREF: plain elimination with `u128` arithmetic, no shortcuts.
+    fn reference_rref(p: u64, rows: usize, cols: usize, data: &[u64]) -> (Vec<Vec<u128>>, Vec<usize>) {
         let mut m: Vec<Vec<u128>> = (0..rows).map(|i| data[i * cols..(i + 1) * cols].iter().map(|&x| (x % p) as u128).collect()).collect();
         let p = p as u128;
+        let mulm = |a: u128, b: u128| -> u128 {
+            // a, b < p < 2^63: the product fits in u128.
+            a * b % p
+        };
         let inv = |a: u128| -> u128 {
             let (mut b, mut e, mut acc) = (a, p - 2, 1u128);
             while e > 0 {
                 if e & 1 == 1 {
-                    acc = acc * b % p;
+                    acc = mulm(acc, b);
                 }
-                b = b * b % p;
+                b = mulm(b, b);
                 e >>= 1;
             }
             acc
         };
-        let mut rank = 0;
+        let mut pivots = Vec::new();
         for c in 0..cols {
-            if let Some(i) = (rank..rows).find(|&i| m[i][c] != 0) {
-                m.swap(i, rank);
-                let s = inv(m[rank][c]);
-                let piv: Vec<u128> = m[rank].iter().map(|&x| x * s % p).collect();
-                for row in m.iter_mut().skip(rank + 1) {
+            let r = pivots.len();
+            if let Some(i) = (r..rows).find(|&i| m[i][c] != 0) {
+                m.swap(i, r);
+                let s = inv(m[r][c]);
+                for x in m[r].iter_mut() {
+                    *x = mulm(*x, s);
+                }
+                let piv = m[r].clone();
+                for (i, row) in m.iter_mut().enumerate() {
+                    if i == r || row[c] == 0 {
+                        continue;
+                    }
                     let f = row[c];
                     for j in 0..cols {
-                        row[j] = (row[j] + p * p - f * piv[j] % p) % p;
+                        row[j] = (row[j] + p - mulm(f, piv[j])) % p;
                     }
                 }
-                rank += 1;
+                pivots.push(c);
             }
         }
-        rank
+        (m, pivots)
     }
 
-    fn low_rank(p: u64, rows: usize, cols: usize, k: usize, seed: u64) -> Vec<u64> {
+    fn reference_rank(p: u64, rows: usize, cols: usize, data: &[u64]) -> usize {
+        reference_rref(p, rows, cols, data).1.len()
+    }
+
+    fn random(p: u64, rows: usize, cols: usize, seed: u64) -> Vec<u64> {
         let f = PrimeField::new(p).unwrap();
         let mut g = SplitMix64::new(seed);
-        let a: Vec<u64> = (0..rows * k).map(|_| g.residue(&f)).collect();
-        let b: Vec<u64> = (0..k * cols).map(|_| g.residue(&f)).collect();
+        (0..rows * cols).map(|_| g.residue(&f)).collect()
+    }
+
+    /// A rank-`k` product `A·B`, with some columns of the result zeroed and some duplicated so
+    /// pivots are skipped in irregular places.
+    fn low_rank(p: u64, rows: usize, cols: usize, k: usize, seed: u64) -> Vec<u64> {
+        let f = PrimeField::new(p).unwrap();
+        let a = random(p, rows, k, seed);
+        let b = random(p, k, cols, seed ^ 0xABCD);
         let mut out = vec![0u64; rows * cols];
         for i in 0..rows {
             for j in 0..cols {
@@ -286,6 +285,14 @@ mod tests {
         out
     }
 
+    fn zero_columns(data: &mut [u64], cols: usize, every: usize) {
+        for (idx, x) in data.iter_mut().enumerate() {
+            if (idx % cols) % every == 1 {
+                *x = 0;
+            }
+        }
+    }
+
     #[test]
     fn identity_and_zero() {
         let f = PrimeField::new(7).unwrap();
@@ -293,45 +300,137 @@ mod tests {
         assert_eq!(rank(f, 4, 4, eye), 4);
         assert_eq!(rank(f, 3, 5, vec![0; 15]), 0);
         assert_eq!(rank(f, 0, 5, vec![]), 0);
+        assert_eq!(rank(f, 5, 0, vec![]), 0);
+        assert_eq!(nullspace(f, 0, 3, vec![]), (3, vec![1, 0, 0, 0, 1, 0, 0, 0, 1]));
+        assert_eq!(nullspace(f, 2, 2, vec![1, 2, 3, 4]), (0, vec![]));
+        // Unreduced entries are reduced: 7 ≡ 0, 8 ≡ 1.
+        assert_eq!(rank(f, 2, 2, vec![7, 14, 8, 1]), 1);
     }
 
     #[test]
-    fn low_rank_products_large_matrix() {
-        for &p in &[1_048_583u64, (1 << 61) - 1] {
+    fn small_hand_example() {
+        // [[1,2,3],[2,4,6]] mod 7: rank 1, x0 = -2 x1 - 3 x2.
+        let f = PrimeField::new(7).unwrap();
+        let (r, piv) = rref(f, 2, 3, vec![1, 2, 3, 2, 4, 6]);
+        assert_eq!((r, piv), (vec![1, 2, 3, 0, 0, 0], vec![0]));
+        assert_eq!(nullspace(f, 2, 3, vec![1, 2, 3, 2, 4, 6]), (2, vec![5, 1, 0, 4, 0, 1]));
+    }
+
+    /// Sizes above the base widths so the recursion, the compaction of L and the split of the
+    /// inner dimension (p near 2^26) all run, against the reference.
+    #[test]
+    fn recursive_paths_match_reference() {
+        for (pi, &p) in PRIMES.iter().enumerate() {
+            for (rows, cols, k) in [(150usize, 170usize, 150usize), (170, 150, 90), (90, 200, 37), (200, 70, 70)] {
+                let seed = (pi * 1000 + rows + cols) as u64;
+                let mut a = low_rank(p, rows, cols, k, seed);
+                zero_columns(&mut a, cols, 7);
+                let f = PrimeField::new(p).unwrap();
+                let (want_rref, want_piv) = reference_rref(p, rows, cols, &a);
+                assert_eq!(rank(f, rows, cols, a.clone()), want_piv.len(), "rank p={p} {rows}x{cols}");
+                assert_eq!(rank_u64(f, rows, cols, a.clone()), want_piv.len(), "rank_u64 p={p} {rows}x{cols}");
+                let (got, piv) = rref(f, rows, cols, a.clone());
+                assert_eq!(piv, want_piv, "pivots p={p} {rows}x{cols}");
+                let want: Vec<u64> = want_rref.concat().into_iter().map(|x| x as u64).collect();
+                assert!(got == want, "rref p={p} {rows}x{cols}");
+            }
+        }
+    }
+
+    #[test]
+    fn f64_and_u64_backends_agree_on_large_matrices() {
+        let p = 1_048_583;
+        let f = PrimeField::new(p).unwrap();
+        for (rows, cols, k) in [(700usize, 700usize, 700usize), (640, 900, 555), (1100, 300, 290)] {
+            let mut a = low_rank(p, rows, cols, k.min(rows).min(cols), rows as u64);
+            zero_columns(&mut a, cols, 13);
+            let r64 = rank(f, rows, cols, a.clone());
+            assert_eq!(r64, rank_u64(f, rows, cols, a.clone()));
+            let (k_null, basis) = nullspace(f, rows, cols, a.clone());
+            assert_eq!(k_null + r64, cols);
+            assert_kernel(f, rows, cols, &a, &basis);
+        }
+        // Full rank random square matrix: rank n.
+        let a = random(p, 600, 600, 5);
+        assert_eq!(rank(f, 600, 600, a), 600);
+    }
+
+    /// Tall enough (5000 rows, columns processed without transposing) for the row-parallel
+    /// path of the base case, in both backends.
+    #[test]
+    fn tall_nullspace_uses_parallel_base_case() {
+        for p in [1_048_583u64, (1 << 61) - 1] {
             let f = PrimeField::new(p).unwrap();
-            assert_eq!(rank(f, 300, 200, low_rank(p, 300, 200, 37, 3)), 37);
+            let (rows, cols) = (5000, 70);
+            let mut a = low_rank(p, rows, cols, 50, 21);
+            zero_columns(&mut a, cols, 9);
+            let r = rank_u64(f, rows, cols, a.clone());
+            assert_eq!(rank(f, rows, cols, a.clone()), r);
+            let (k, basis) = nullspace(f, rows, cols, a.clone());
+            assert_eq!(k + r, cols);
+            assert_kernel(f, rows, cols, &a, &basis);
+            let (_, piv) = rref(f, rows, cols, a.clone());
+            assert_eq!(piv.len(), r);
+        }
+    }
+
+    fn assert_kernel(f: PrimeField, rows: usize, cols: usize, a: &[u64], basis: &[u64]) {
+        for v in basis.chunks(cols) {
+            for i in 0..rows {
+                let dot = (0..cols).fold(0, |acc, j| f.mul_add(f.reduce(a[i * cols + j]), v[j], acc));
+                assert_eq!(dot, 0);
+            }
         }
     }
 
     #[test]
     fn nullspace_is_canonical_kernel() {
-        let p = 1_048_583;
-        let f = PrimeField::new(p).unwrap();
-        let (rows, cols) = (6, 9);
-        let a = low_rank(p, rows, cols, 4, 9);
-        let (k, basis) = nullspace(f, rows, cols, a.clone());
-        assert_eq!(k, 5);
-        for v in basis.chunks(cols) {
-            for i in 0..rows {
-                let dot = (0..cols).fold(0, |acc, j| f.mul_add(a[i * cols + j], v[j], acc));
-                assert_eq!(dot, 0);
+        for &p in &PRIMES {
+            let f = PrimeField::new(p).unwrap();
+            let (rows, cols) = (40, 75);
+            let a = low_rank(p, rows, cols, 33, p);
+            let (k, basis) = nullspace(f, rows, cols, a.clone());
+            let (rr, piv) = reference_rref(p, rows, cols, &a);
+            assert_eq!(k, cols - piv.len());
+            assert_kernel(f, rows, cols, &a, &basis);
+            // Canonical: 1 at its own free column, 0 at the other free ones, -rref at pivots.
+            let free: Vec<usize> = (0..cols).filter(|c| !piv.contains(c)).collect();
+            for (i, v) in basis.chunks(cols).enumerate() {
+                for (j, &fc) in free.iter().enumerate() {
+                    assert_eq!(v[fc], u64::from(i == j));
+                }
+                for (t, &pc) in piv.iter().enumerate() {
+                    assert_eq!(v[pc], f.neg(rr[t][free[i]] as u64));
+                }
             }
         }
     }
 
     proptest! {
         #[test]
-        fn rank_matches_reference(rows in 0usize..12, cols in 0usize..12, pi in 0usize..5, seed in any::<u64>(), k in 0usize..12, zero_row in any::<bool>()) {
-            let primes = [2u64, 3, 101, 1_048_583, (1 << 61) - 1];
-            let p = primes[pi];
+        fn rank_matches_reference(rows in 0usize..12, cols in 0usize..12, pi in 0usize..9, seed in any::<u64>(), k in 0usize..12, zero_row in any::<bool>()) {
+            let p = PRIMES[pi];
             let mut a = low_rank(p, rows, cols, k, seed);
             if zero_row && rows > 0 {
-                for j in 0..cols { a[j] = 0; }
+                a[..cols].fill(0);
             }
             let f = PrimeField::new(p).unwrap();
-            prop_assert_eq!(rank(f, rows, cols, a.clone()), reference_rank(p, rows, cols, &a));
+            let (want_rref, want_piv) = reference_rref(p, rows, cols, &a);
+            prop_assert_eq!(rank(f, rows, cols, a.clone()), want_piv.len());
+            let (got, piv) = rref(f, rows, cols, a.clone());
+            prop_assert_eq!(&piv, &want_piv);
+            let want: Vec<u64> = want_rref.concat().into_iter().map(|x| x as u64).collect();
+            prop_assert_eq!(got, want);
             let (dim, _) = nullspace(f, rows, cols, a.clone());
-            prop_assert_eq!(dim + reference_rank(p, rows, cols, &a), cols);
+            prop_assert_eq!(dim + want_piv.len(), cols);
+        }
+
+        #[test]
+        fn medium_random_shapes(rows in 30usize..110, cols in 30usize..110, pi in 0usize..9, seed in any::<u64>(), k in 0usize..110) {
+            let p = PRIMES[pi];
+            let a = low_rank(p, rows, cols, k, seed);
+            let f = PrimeField::new(p).unwrap();
+            prop_assert_eq!(rank(f, rows, cols, a.clone()), reference_rank(p, rows, cols, &a));
         }
     }
 }

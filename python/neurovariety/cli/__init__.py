@@ -100,11 +100,12 @@ def dim_command(widths, r, method, trials, primes, seed, as_json) -> None:
 
 # One module per capability; each defines its click command(s). Imported after `cli` exists.
 from .analyze import analyze, reproduce  # noqa: E402
+from .critical import learning_degree_command  # noqa: E402
 from .equations import equations  # noqa: E402
 from .learn import learn, learn_sweep  # noqa: E402
 from .sweep import sweep  # noqa: E402
 
-for _command in (sweep, analyze, reproduce, equations, learn, learn_sweep):
+for _command in (sweep, analyze, reproduce, equations, learn, learn_sweep, learning_degree_command):
     cli.add_command(_command)
 
 

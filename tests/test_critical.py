@@ -1,0 +1,287 @@
+"""Tests for neurovariety.critical (learning degree and ED degree by monodromy) and its CLI."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from neurovariety import _core
+from neurovariety import critical as cr
+from neurovariety import learning as lm
+from neurovariety.architecture import Architecture
+from neurovariety.cli.critical import learning_degree_command
+
+
+def _solve(widths, r, **kw):
+    kw.setdefault("progress", False)
+    return cr.critical_points(widths, r, **kw)
+
+
+# ------------------------------------------------------------------------------------------------
+# the Rust evaluation agrees with the independent numpy implementation
+# ------------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    arch=st.sampled_from([((2, 2, 3), 2), ((3, 2, 2), 3), ((2, 2, 2, 1), (2, 3)), ((2, 1, 1), 5), ((3, 1, 2), 3)]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_rust_coefficients_match_numpy(arch, seed):
+    a = Architecture(*arch)
+    rng = np.random.default_rng(seed)
+    ws = [rng.standard_normal((b, c)) for c, b in zip(a.widths, a.widths[1:])]
+    theta = np.concatenate([w.ravel() for w in ws]).astype(complex)
+    q = np.eye(a.ambient_dim, dtype=complex)
+    b = np.zeros((1, a.ambient_dim), dtype=complex)
+    _, c, J = _core.critical_evaluate(list(a.widths), list(a.r), q, b, theta[None])
+    want = lm.coefficient_matrix(a, None, ws).ravel()
+    assert np.allclose(c[0], want, rtol=1e-9, atol=1e-9 * np.abs(want).max())
+    # the Jacobian with respect to the free weights of a gauge chart has rank dim V (= the
+    # number of free weights: these architectures are non-defective), wherever the independent
+    # numpy Jacobian (all N weights) is well conditioned (random draws can nearly merge neurons)
+    dim = lm.variety_dimension(a)
+    assert J.shape[2] == dim
+    full = lm.coefficient_jacobian(a, None, ws)
+    sv = np.linalg.svd(full / np.linalg.norm(full, axis=0), compute_uv=False)
+    if sv[dim - 1] > 1e-6 * sv[0]:
+        assert cr._full_rank(J, dim)[0]
+
+
+def test_start_pair_is_critical_and_tracking_returns_solutions():
+    arch = Architecture((2, 2, 3), 2)
+    rng = np.random.default_rng(3)
+    prob = cr._problem(arch, "generic", None, rng, 3)
+    system = cr._System(arch, prob.Q)
+    theta0, c0, b0, scale = cr._start_pair(system, prob, rng)
+    f, _, _ = system.evaluate(theta0[None], b0)
+    assert np.linalg.norm(f) < 1e-10
+    b1 = cr._random_node(system, prob, rng, scale)
+    ends, status = system.track(theta0[None], [b0, b1])
+    assert status.tolist() == [0]
+    f, c, _ = system.evaluate(ends, b1)
+    assert np.linalg.norm(f) < 1e-9
+    # and the function is a critical point in coefficient space: Q c - b is normal to V
+    _, _, J = system.evaluate(ends, b1)
+    assert np.linalg.norm(J[0].T @ (prob.Q @ c[0] - b1)) < 1e-9 * (1 + np.linalg.norm(b1))
+
+
+def test_bad_core_input_is_rejected():
+    q = np.eye(9, dtype=complex)
+    with pytest.raises(ValueError, match="columns"):
+        _core.critical_track([2, 2, 3], [2], q, np.zeros((1, 3), dtype=complex), np.zeros((2, 9), dtype=complex))
+    with pytest.raises(ValueError, match="nodes"):
+        _core.critical_track([2, 2, 3], [2], q, np.ones((1, 10), dtype=complex), np.zeros((1, 9), dtype=complex))
+    # a dead hidden neuron (zero incoming row) has no gauge chart: reported as singular
+    dead = np.ones((1, 10), dtype=complex)
+    dead[0, :2] = 0
+    nodes = np.ones((2, 9), dtype=complex)
+    assert _core.critical_track([2, 2, 3], [2], q, dead, nodes)[1].tolist() == [4]
+    with pytest.raises(ValueError, match="weight matrix"):
+        _core.critical_evaluate([2, 2, 3], [2], np.eye(3, dtype=complex), np.zeros((1, 9), dtype=complex), np.ones((1, 10), dtype=complex))
+
+
+# ------------------------------------------------------------------------------------------------
+# the acceptance values
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_learning_degree_223_is_3_all_real_and_matches_eckart_young(seed):
+    X, Y = lm.make_data((2, 2, 3), 2, seed=seed + 10)
+    res = cr.learning_degree((2, 2, 3), 2, data=(X, Y), seed=seed, progress=False)
+    assert (res.count, res.real, res.verified) == (3, 3, True)
+    assert "trace test" in res.verification and res.statement.startswith("learning degree = 3, verified")
+    # the three critical functions are the whitened Eckart-Young truncations (closed form)
+    closed = lm.critical_points((2, 2, 3), 2, X, Y)
+    ours = res.real_coefficients
+    for cp in closed:
+        d = np.linalg.norm(ours - cp.coefficients, axis=(1, 2)) / np.linalg.norm(cp.coefficients)
+        assert d.min() < 1e-8
+    assert np.isclose(res.losses[res.minimum].real, closed[0].loss, rtol=1e-9)
+    assert np.allclose(np.sort(res.losses.real), [cp.loss for cp in closed], rtol=1e-9)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_generic_ed_degree_223_is_39(seed):
+    res = cr.ed_degree((2, 2, 3), 2, seed=seed, progress=False)
+    assert (res.count, res.verified) == (39, True)
+    assert res.coefficients.shape == (39, 3, 3)
+    # every critical point lies on V = {det C = 0}
+    dets = np.abs(np.linalg.det(res.coefficients)) / np.linalg.norm(res.coefficients, axis=(1, 2)) ** 3
+    assert dets.max() < 1e-10
+    assert 1 <= res.real <= 39 and res.real % 2 == 39 % 2  # complex points come in conjugate pairs
+
+
+@pytest.mark.parametrize("r", [2, 3, 4, 5])
+def test_generic_ed_degree_of_rational_normal_curve_cone(r):
+    for seed in (0, 1, 2):
+        res = cr.ed_degree((2, 1, 1), r, seed=seed, progress=False, exact=False)
+        assert (res.count, res.verified) == (3 * r - 2, True), res.statement
+
+
+def test_ed_degree_of_veronese_surface_cone():
+    # (3,1,1), r=2: rank-one symmetric 3x3 matrices; generic ED degree of nu_2(P^2) is 13
+    assert cr.ed_degree((3, 1, 1), 2, seed=0, progress=False).count == 13
+
+
+def test_per_layer_exponents_and_depth():
+    # (2,1,1,1) with r=(2,3) computes a * l(x)^6: the cone over the rational normal curve of degree 6
+    res = cr.ed_degree((2, 1, 1, 1), (2, 3), seed=0, progress=False)
+    assert (res.count, res.verified, res.r) == (16, True, (2, 3))
+
+
+# ------------------------------------------------------------------------------------------------
+# verification: the trace test and the exact count
+# ------------------------------------------------------------------------------------------------
+
+
+def test_trace_test_detects_a_missing_solution():
+    arch = Architecture((2, 1, 1), 3)
+    rng = np.random.default_rng(5)
+    prob = cr._problem(arch, "generic", None, rng, 5)
+    system = cr._System(arch, prob.Q)
+    theta0, c0, b0, scale = cr._start_pair(system, prob, rng)
+    known = cr._Dedup(system.N, system.amb)
+    known.add(c0[None], theta0[None])
+    while len(known.c) < 7:
+        b1, b2 = cr._random_node(system, prob, rng, scale), cr._random_node(system, prob, rng, scale)
+        ends, status = system.track(known.theta, [b0, b1, b2, b0])
+        th, c, _ = cr._valid(system, ends, status, b0)
+        known.add(c, th)
+    assert cr._trace_test(system, prob, known, b0, scale, rng) < cr.TRACE_RTOL
+    partial = cr._Dedup(system.N, system.amb)
+    partial.add(known.c[:-1], known.theta[:-1])
+    assert cr._trace_test(system, prob, partial, b0, scale, rng) > 1e3 * cr.TRACE_RTOL
+
+
+@pytest.mark.parametrize("r", [2, 3])
+@pytest.mark.parametrize("weights", ["generic", "unit", "data"])
+def test_exact_count_agrees_with_monodromy(r, weights):
+    exact = cr.exact_critical_count((2, 1, 1), r, weights=weights, seed=1)
+    assert exact.fibre == 1 and exact.solutions == exact.functions
+    res = _solve((2, 1, 1), r, weights=weights, seed=2, exact=True)
+    assert res.count == exact.functions
+    assert res.exact is not None and res.exact.functions == res.count
+    assert "exact count" in res.verification
+    if weights == "generic":
+        assert exact.functions == 3 * r - 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("widths,r", [((2, 1, 2), 2), ((3, 1, 1), 2), ((2, 1, 1), 4)])
+def test_exact_count_agrees_with_monodromy_larger(widths, r):
+    exact = cr.exact_critical_count(widths, r, weights="generic", seed=0)
+    assert _solve(widths, r, weights="generic", seed=0, exact=False).count == exact.functions
+
+
+def test_exact_count_rejects_large_problems():
+    with pytest.raises(ValueError, match="too large"):
+        cr.exact_critical_count((3, 3, 3), 2)
+    with pytest.raises(ValueError, match="prime"):
+        cr.exact_critical_count((2, 1, 1), 2, prime=100)
+
+
+def test_unverified_result_says_lower_bound():
+    res = _solve((2, 2, 3), 2, weights="generic", seed=0, max_loops=2, verify=False)
+    assert not res.verified and res.count < 39
+    assert "lower bound" in res.statement and "max_loops=2" in res.statement
+
+
+def test_timeout_stops_monodromy():
+    res = _solve((2, 2, 3), 2, weights="generic", seed=0, timeout=1e-6, verify=False)
+    assert res.timed_out and res.loops == 0 and res.count == 1 and not res.verified
+
+
+# ------------------------------------------------------------------------------------------------
+# other architectures, input validation, the learning hook
+# ------------------------------------------------------------------------------------------------
+
+
+def test_filling_architecture_has_one_critical_point():
+    X, Y = lm.make_data((2, 2, 2), 2, seed=0)
+    res = cr.learning_degree((2, 2, 2), 2, data=(X, Y), progress=False)
+    assert (res.count, res.real, res.verified) == (1, 1, True)
+    A, B, _ = lm.loss_matrices((2, 2, 2), 2, X, Y)
+    assert np.allclose(res.coefficients[0].real, np.linalg.solve(A, B).T)
+
+
+def test_defective_architecture_is_refused():
+    with pytest.raises(NotImplementedError, match="defective"):
+        _solve((3, 2, 1), 2, weights="generic")
+
+
+def test_invalid_input():
+    with pytest.raises(ValueError, match="weights"):
+        _solve((2, 2, 3), 2, weights="euclid")
+    with pytest.raises(ValueError, match="max_loops"):
+        _solve((2, 2, 3), 2, max_loops=0)
+    with pytest.raises(ValueError, match="pair"):
+        _solve((2, 2, 3), 2, data=np.zeros(3))
+    with pytest.raises(ValueError, match="target"):
+        _solve((2, 2, 3), 2, weights="unit", data=np.zeros(4))
+    with pytest.raises(ValueError, match="seed"):
+        _solve((2, 2, 3), 2, seed=-1)
+    with pytest.raises(ValueError, match="ed_degree"):
+        cr.ed_degree((2, 2, 3), 2, weights="data")
+
+
+def test_unit_target_is_used():
+    U = np.array([[1.0, 0.5, 2.0]])  # x^2 + 0.5 xy + 2 y^2: not on the cone b^2 = 4ac (rank 2)
+    res = _solve((2, 1, 1), 2, weights="unit", data=U, seed=0)
+    assert res.count == 4
+    # the closest point of V to U is the real critical point of smallest distance
+    d = np.linalg.norm(res.real_coefficients - U, axis=(1, 2)) ** 2
+    assert np.isclose(res.losses[res.minimum].real, d.min())
+
+
+def test_results_serialise_and_feed_the_learning_experiment():
+    X, Y = lm.make_data((2, 2, 3), 2, seed=4)
+    res = cr.learning_degree((2, 2, 3), 2, data=(X, Y), seed=0, progress=False)
+    d = json.loads(json.dumps(res.to_dict()))
+    assert d["count"] == 3 and len(d["critical_points"]) == 3
+    assert list(res.summary()) == ["widths", "r", "weights", "count", "real", "verified", "loops", "seconds"]
+    # the returned weights realise the returned functions (complex weights in general)
+    for i in range(3):
+        W = res.weight_matrices(i)
+        assert [w.shape for w in W] == [(2, 2), (3, 2)]
+        theta = np.concatenate([w.ravel() for w in W])[None]
+        _, c, _ = _core.critical_evaluate([2, 2, 3], [2], np.eye(9, dtype=complex), np.zeros((1, 9), dtype=complex), theta)
+        assert np.allclose(c[0], res.coefficients[i].ravel(), rtol=1e-9, atol=1e-9)
+    train = lm.train((2, 2, 3), 2, X, Y, runs=12, steps=2000, seed=1, progress=False)
+    learned = lm.count_learned_functions(train, critical_points=res.coefficient_matrices())
+    assert learned.describe().endswith("of 3 critical points")
+    assert learned.distinct_functions <= 3
+
+
+# ------------------------------------------------------------------------------------------------
+# CLI
+# ------------------------------------------------------------------------------------------------
+
+
+def test_cli_json_has_exactly_the_promised_keys():
+    out = CliRunner().invoke(learning_degree_command, ["2,2,3", "-r", "2", "--json", "--seed", "0"])
+    assert out.exit_code == 0, out.output
+    d = json.loads(out.output)
+    assert list(d) == ["widths", "r", "weights", "count", "real", "verified", "loops", "seconds"]
+    assert (d["widths"], d["r"], d["weights"], d["count"], d["real"], d["verified"]) == ([2, 2, 3], 2, "data", 3, 3, True)
+    assert d["loops"] >= 5 and d["seconds"] > 0
+
+
+def test_cli_generic_and_unit():
+    out = CliRunner().invoke(learning_degree_command, ["2,1,1", "-r", "3", "--generic", "--json", "--seed", "1"])
+    assert out.exit_code == 0 and json.loads(out.output)["count"] == 7
+    out = CliRunner().invoke(learning_degree_command, ["2,1,1", "-r", "2", "--unit", "--no-progress", "--seed", "1"])
+    assert out.exit_code == 0 and "unit ED degree" in out.output and "verified" in out.output
+
+
+@pytest.mark.parametrize("args", [["2,x"], ["3,2,1", "-r", "2"], ["2,2,3", "--timeout", "-1"], ["2,2,3", "-r", "0"]])
+def test_cli_errors_are_one_line(args):
+    out = CliRunner().invoke(learning_degree_command, args + ["--json"])
+    assert out.exit_code != 0
+    assert "Traceback" not in out.output and out.output.strip().splitlines()[-1].startswith("Error")
