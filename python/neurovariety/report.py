@@ -520,6 +520,13 @@ def learning_2_2_3(runs: int = 300, seed: int = 0, datasets: int = 500, trained_
     learned = lr.count_learned_functions(trained)
     out: dict[str, Any] = {"widths": [2, 2, 3], "r": 2, "runs": runs, "data_seed": seed,
                            "experiment": learned.summary()}
+    # The learning degree of the same data by monodromy: how many critical points training could find.
+    from neurovariety.critical import learning_degree
+
+    crit = learning_degree(*arch, data=(X, Y), seed=seed, progress=False)
+    out["learning_degree"] = {**crit.summary(), "statement": crit.statement}
+    out["learned_of_critical"] = lr.count_learned_functions(
+        trained, critical_points=crit.coefficient_matrices()).describe()
     realisable = lr.sweep_datasets(*arch, datasets=datasets, runs=0, seed=seed, progress=False)
     out["datasets"] = realisable.summary()
     outcomes = lr.sweep_datasets(*arch, datasets=trained_datasets, runs=20, seed=seed + 1, progress=progress)
@@ -596,6 +603,11 @@ def _render_learning(res: dict) -> str:
     body = (f"<p>Training from {_esc(res.get('runs'))} random initialisations on one generic data set "
             f"(10 Gaussian points, seed {_esc(res.get('data_seed'))}); learned functions grouped by "
             "coefficients. The learning degree of (2,2,3), r = 2 is 3.</p>")
+    ld = res.get("learning_degree") or {}
+    if ld:
+        body += (f"<p>Monodromy on the same data: learning degree <b>{_esc(ld.get('count'))}</b> "
+                 f"({_esc(ld.get('real'))} real; {_esc(ld.get('statement'))}). "
+                 f"Training {_esc(res.get('learned_of_critical'))}.</p>")
     body += _table_html(pd.DataFrame(rows, columns=["quantity", "value"]), table_id="learning-summary")
     cps = exp.get("critical_points")
     if isinstance(cps, list) and cps:
