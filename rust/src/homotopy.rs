@@ -1054,6 +1054,52 @@ impl Homotopy for CriticalSystem {
     }
 }
 
+/// Track full weight vectors (package order) through the parameter `nodes`: each start is put in
+/// its best gauge chart, tracked, and mapped back to full weights. Starts with a dead hidden
+/// neuron are returned unchanged as `Singular`. Returns `(end weights, status, steps, residual)`.
+pub fn track_weight_vectors(
+    sys: &CriticalSystem,
+    starts: &[Vec<C64>],
+    nodes: &[Vec<C64>],
+    opts: &TrackerOptions,
+) -> Vec<(Vec<C64>, u8, u64, f64)> {
+    let charts: Vec<Option<(GaugeChart, Vec<C64>)>> = starts.iter().map(|w| sys.normalize(w)).collect();
+    let good: Vec<(GaugeChart, Vec<C64>)> = charts.iter().flatten().cloned().collect();
+    let mut tracked = track_all(sys, &good, nodes, opts).into_iter();
+    starts
+        .iter()
+        .zip(&charts)
+        .map(|(w, c)| match c {
+            Some(_) => {
+                let r = tracked.next().expect("one result per start");
+                (sys.full_weights(&r.chart, &r.x), r.status as u8, r.steps as u64, r.residual)
+            }
+            None => (w.clone(), PathStatus::Singular as u8, 0, f64::NAN),
+        })
+        .collect()
+}
+
+/// At each full weight vector: the critical equations `F` (in its best gauge chart) for the
+/// parameter `b`, the coefficients `c(θ)` and their Jacobian with respect to the chart's free
+/// weights, flattened row-major (`k × n`, `k × amb`, `k × amb × n`). Rows with a dead hidden
+/// neuron are NaN.
+pub fn evaluate_weight_vectors(sys: &CriticalSystem, rows: &[Vec<C64>], b: &[C64]) -> (Vec<C64>, Vec<C64>, Vec<C64>) {
+    let (k, amb, n) = (rows.len(), sys.ambient(), sys.num_unknowns());
+    let nan = C64::new(f64::NAN, f64::NAN);
+    let mut f = vec![nan; k * n];
+    let mut c = vec![nan; k * amb];
+    let mut j = vec![nan; k * amb * n];
+    for (i, w) in rows.iter().enumerate() {
+        if let Some((chart, th)) = sys.normalize(w) {
+            sys.residual(&chart, &th, b, &mut f[i * n..(i + 1) * n]);
+            let (ci, ji) = sys.coefficients_and_jacobian(&chart, &th);
+            c[i * amb..(i + 1) * amb].copy_from_slice(&ci);
+            j[i * amb * n..(i + 1) * amb * n].copy_from_slice(&ji);
+        }
+    }
+    (f, c, j)
+}
+
 #[cfg(test)]
 #[allow(clippy::needless_range_loop)]
 mod tests {

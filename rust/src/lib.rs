@@ -190,22 +190,7 @@ fn critical_track<'py>(
     let opts = homotopy::TrackerOptions { max_norm, max_steps, max_step, predictor_trust, newton_tol, target_error, ..Default::default() };
     let starts = complex_rows(k, nw, sv);
     let nodes = complex_rows(kn, np, nv);
-    let out = run_detached(py, move || {
-        let charts: Vec<Option<(homotopy::GaugeChart, Vec<homotopy::C64>)>> = starts.iter().map(|w| sys.normalize(w)).collect();
-        let good: Vec<(homotopy::GaugeChart, Vec<homotopy::C64>)> = charts.iter().flatten().cloned().collect();
-        let mut tracked = homotopy::track_all(&sys, &good, &nodes, &opts).into_iter();
-        let mut out = Vec::with_capacity(starts.len());
-        for (w, c) in starts.iter().zip(&charts) {
-            match c {
-                Some(_) => {
-                    let r = tracked.next().expect("one result per start");
-                    out.push((sys.full_weights(&r.chart, &r.x), r.status as u8, r.steps as u64, r.residual));
-                }
-                None => out.push((w.clone(), homotopy::PathStatus::Singular as u8, 0, f64::NAN)),
-            }
-        }
-        out
-    })?;
+    let out = run_detached(py, move || homotopy::track_weight_vectors(&sys, &starts, &nodes, &opts))?;
     let mut ends = Vec::with_capacity(k * nw);
     let (mut status, mut steps, mut resid) = (Vec::with_capacity(k), Vec::with_capacity(k), Vec::with_capacity(k));
     for (w, st, s, r) in out {
@@ -231,7 +216,6 @@ fn critical_evaluate<'py>(
     b: PyReadonlyArray2<'py, numpy::Complex64>,
     thetas: PyReadonlyArray2<'py, numpy::Complex64>,
 ) -> PyResult<(Bound<'py, numpy::PyArrayDyn<numpy::Complex64>>, Bound<'py, numpy::PyArrayDyn<numpy::Complex64>>, Bound<'py, numpy::PyArrayDyn<numpy::Complex64>>)> {
-    use homotopy::Homotopy;
     let sys = critical_system(widths, exponents, &q)?;
     let (_, nb, bv) = read_complex(&b, "b")?;
     let (k, nw, tv) = read_complex(&thetas, "thetas")?;
@@ -243,21 +227,7 @@ fn critical_evaluate<'py>(
         return Err(PyValueError::new_err(format!("thetas must have {} columns (all weights), got {nw}", sys.num_weights())));
     }
     let rows = complex_rows(k, nw, tv);
-    let (f, c, j) = run_detached(py, move || {
-        let nan = homotopy::C64::new(f64::NAN, f64::NAN);
-        let mut f = vec![nan; k * n];
-        let mut c = vec![nan; k * amb];
-        let mut j = vec![nan; k * amb * n];
-        for (i, w) in rows.iter().enumerate() {
-            if let Some((chart, th)) = sys.normalize(w) {
-                sys.residual(&chart, &th, &bv, &mut f[i * n..(i + 1) * n]);
-                let (ci, ji) = sys.coefficients_and_jacobian(&chart, &th);
-                c[i * amb..(i + 1) * amb].copy_from_slice(&ci);
-                j[i * amb * n..(i + 1) * amb * n].copy_from_slice(&ji);
-            }
-        }
-        (f, c, j)
-    })?;
+    let (f, c, j) = run_detached(py, move || homotopy::evaluate_weight_vectors(&sys, &rows, &bv))?;
     Ok((to_complex(py, &[k, n], f)?, to_complex(py, &[k, amb], c)?, to_complex(py, &[k, amb, n], j)?))
 }
 
