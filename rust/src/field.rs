@@ -157,7 +157,7 @@ impl PrimeField {
 
     /// Multiplicative inverse; `None` for zero.
     pub fn inv(&self, a: u64) -> Option<u64> {
-        if a % self.p == 0 {
+        if a.is_multiple_of(self.p) {
             None
         } else {
             Some(self.pow(a, self.p - 2))
@@ -199,13 +199,13 @@ pub fn is_prime(n: u64) -> bool {
         return false;
     }
     for &w in &WITNESSES {
-        if n % w == 0 {
+        if n.is_multiple_of(w) {
             return n == w;
         }
     }
     let mut d = n - 1;
     let mut s = 0;
-    while d % 2 == 0 {
+    while d.is_multiple_of(2) {
         d /= 2;
         s += 1;
     }

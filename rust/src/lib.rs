@@ -58,8 +58,7 @@ fn jacobian_rank(py: Python<'_>, widths: Vec<usize>, exponents: Vec<u32>, prime:
     let net = make_network(widths, exponents, prime, None, seed)?;
     let n = net.arch.num_params();
     let field = net.field;
-    // Weights and sample points come from independent streams of the same seed.
-    let point_seed = seed ^ 0x5EED_0F_F00D;
+    let point_seed = network::point_seed(seed);
     match method {
         "evaluation" => run_detached(py, move || rank::rank(field, rows, n, net.evaluation_jacobian(rows, point_seed))),
         "monomial" => run_detached(py, move || {
@@ -89,7 +88,7 @@ fn coefficient_jacobian<'py>(py: Python<'py>, widths: Vec<usize>, exponents: Vec
 fn evaluation_jacobian<'py>(py: Python<'py>, widths: Vec<usize>, exponents: Vec<u32>, prime: u64, rows: usize, weights: Option<Vec<Vec<u64>>>, seed: u64) -> PyResult<Bound<'py, PyArray2<u64>>> {
     let net = make_network(widths, exponents, prime, weights, seed)?;
     let n = net.arch.num_params();
-    let point_seed = seed ^ 0x5EED_0F_F00D;
+    let point_seed = network::point_seed(seed);
     let jac = run_detached(py, move || net.evaluation_jacobian(rows, point_seed))?;
     to_matrix(py, rows, n, jac)
 }

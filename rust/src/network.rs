@@ -32,7 +32,7 @@ impl Architecture {
                 widths.len() - 2
             ));
         }
-        if exponents.iter().any(|&r| r == 0) {
+        if exponents.contains(&0) {
             return Err(format!("exponents must be positive, got {exponents:?}"));
         }
         Ok(Architecture { widths, exponents })
@@ -311,6 +311,12 @@ struct ForwardPolys {
     pre_powers: Vec<Vec<Vec<u64>>>,
     activations: Vec<Vec<Vec<u64>>>,
     outputs: Vec<Vec<u64>>,
+}
+
+/// Seed of the sample points and output combinations of the evaluation route, derived from the
+/// weight seed so that weights and points come from independent streams of one user seed.
+pub fn point_seed(seed: u64) -> u64 {
+    seed ^ 0x0000_005E_ED0F_F00D
 }
 
 /// Number of monomials of the output degree, if it fits in a `u64`.
