@@ -7,33 +7,62 @@ neurovariety ``V_{d,r}``.
 >>> import neurovariety as nv
 >>> nv.dimension((2, 2, 3), 2, seed=0).dimension
 8
+
+The capabilities beyond the dimension (critical points, equations, learning, geometry, search,
+sweeps) are imported on first use, so ``import neurovariety`` stays fast.
 """
 
-from . import linalg
-from .critical import critical_points, ed_degree, learning_degree
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from . import errors, linalg
 from .architecture import Architecture, monomial_exponents, parse_r, parse_widths
-from .dimension import (
-    DEFAULT_PRIMES,
-    DimensionResult,
+from .dimension import DimensionOptions, DimensionResult, dimension
+from .errors import (
+    ComputationTimeout,
+    InternalError,
+    InvalidInputError,
+    NeurovarietyError,
+    NotSupportedError,
     ResourceLimitError,
-    dimension,
-    jacobian,
-    network_coefficients,
-    upper_bound,
+    VerificationError,
 )
+from .fields import DEFAULT_PRIMES
+from .network import jacobian, network_coefficients
+from .theory import upper_bound
+
+if TYPE_CHECKING:
+    from .critical import critical_points, ed_degree, learning_degree
 
 __version__ = "0.1.0"
 
+#: Public names defined in capability subpackages, imported when first accessed.
+_LAZY = {
+    "critical_points": "neurovariety.critical",
+    "ed_degree": "neurovariety.critical",
+    "learning_degree": "neurovariety.critical",
+}
+
 __all__ = [
     "Architecture",
+    "ComputationTimeout",
     "DEFAULT_PRIMES",
+    "DimensionOptions",
     "DimensionResult",
+    "InternalError",
+    "InvalidInputError",
+    "NeurovarietyError",
+    "NotSupportedError",
     "ResourceLimitError",
+    "VerificationError",
     "critical_points",
     "dimension",
     "ed_degree",
-    "learning_degree",
+    "errors",
     "jacobian",
+    "learning_degree",
     "linalg",
     "monomial_exponents",
     "network_coefficients",
@@ -42,3 +71,16 @@ __all__ = [
     "upper_bound",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'neurovariety' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from neurovariety.architecture import Architecture, parse_r, parse_widths
-from neurovariety.dimension import AH_SPORADIC, alexander_hirschowitz_dimension, linear_dimension
+from neurovariety.theory import AH_SPORADIC, alexander_hirschowitz_dimension, linear_dimension
 from neurovariety.sweep import RESULT_COLUMNS
 
 __all__ = [

@@ -1,17 +1,18 @@
-"""Architectures of polynomial neural networks and their combinatorics.
+"""Architectures of polynomial neural networks: the one parser, validator and normaliser.
 
 An architecture is a width vector ``d = (d0, d1, ..., dL)`` (``L`` weight matrices, ``W_i`` of
 shape ``d_i x d_{i-1}``, no biases) and an activation exponent ``r``: one int for every hidden
 layer, or one per hidden layer ``(r_1, ..., r_{L-1})``. The network computes ``dL`` homogeneous
 polynomials of degree ``D = r_1 * ... * r_{L-1}`` in ``d0`` variables.
 
+Everything else in the package receives a validated :class:`Architecture`; text is parsed only
+here (:meth:`Architecture.parse`, :func:`parse_architecture_line`).
+
 Conventions used throughout the package (and by the Rust core):
 
 * **Monomial order**: exponent vectors of degree ``D`` in ``n`` variables in lexicographic
-  descending order, ``x0^D`` first. This is the order of
-  ``itertools.combinations_with_replacement(range(n), D)`` read as variable multisets; see
-  :func:`monomial_exponents`.
-* **Coefficient vector** of a network: output-major, row ``j * M + m`` holds the coefficient of
+  descending order, ``x0^D`` first; see :func:`monomial_exponents`.
+* **Coefficient vector** of a network: output-major, entry ``j * M + m`` holds the coefficient of
   monomial ``m`` in output ``j`` (``M`` = number of monomials).
 * **Weight vector**: ``W_1`` row-major, then ``W_2``, ..., ``W_L``; column ``k`` of the Jacobian
   is the derivative with respect to weight ``k`` in this order.
@@ -24,73 +25,93 @@ Conventions used throughout the package (and by the Rust core):
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import comb, prod
-from typing import Iterable, Sequence, Union
+from typing import Any, Optional, Sequence, Union
 
-RSpec = Union[int, Sequence[int]]
+from ._validate import nonnegative_int, positive_int
+from .errors import InvalidInputError
 
 __all__ = [
     "Architecture",
+    "ArchitectureLike",
+    "RSpec",
     "monomial_exponents",
     "parse_widths",
     "parse_r",
-    "RSpec",
+    "parse_architecture_line",
+    "MAX_WIDTH",
+    "MAX_EXPONENT",
 ]
 
+#: An activation exponent: one int for every hidden layer, or one int per hidden layer.
+RSpec = Union[int, Sequence[int]]
 
-def _positive_int(value: object, what: str) -> int:
-    # bool is an int subclass; True as a width is almost certainly a bug in the caller.
-    if isinstance(value, bool):
-        raise ValueError(f"{what} must be a positive integer, got {value!r}")
-    try:
-        as_int = int(value)  # accepts numpy integers
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} must be a positive integer, got {value!r}") from None
-    if as_int != value or as_int < 1:
-        raise ValueError(f"{what} must be a positive integer, got {value!r}")
-    return as_int
+#: Widths above this are refused (no dense computation could handle them anyway).
+MAX_WIDTH = 2**31 - 1
+#: Per-layer exponents must fit the Rust core's ``u32`` exponents.
+MAX_EXPONENT = 2**32 - 1
+
+_OPEN_CLOSE = {"[": "]", "(": ")", "{": "}"}
 
 
 @dataclass(frozen=True)
 class Architecture:
-    """A PNN architecture: widths ``(d0, ..., dL)`` and hidden-layer exponents.
+    """A PNN architecture: widths ``(d0, ..., dL)`` and one exponent per hidden layer.
 
-    ``r`` is normalised to a tuple of ``L - 1`` exponents (empty for a single linear layer).
+    ``r`` is an int (the same exponent on every hidden layer) or a sequence of ``L - 1`` ints;
+    it is stored as the tuple :attr:`r` (empty for a single linear layer). :attr:`activation` is
+    the normalised form for output: an int when all hidden exponents agree (also the exponent the
+    caller gave for a network without hidden layer), else the tuple.
 
     >>> Architecture([2, 2, 3], 2).ambient_dim
     9
-    >>> Architecture("3,4,5,2", "2,3").degree
+    >>> Architecture((3, 4, 5, 2), (2, 3)).degree
     6
+    >>> Architecture((3, 4), 5).activation   # no hidden layer: the exponent given is kept for labels
+    5
     """
 
     widths: tuple[int, ...]
     r: tuple[int, ...]
+    exponent: Optional[int] = field(default=None, compare=False, repr=False)
 
-    def __init__(self, widths: Union[Sequence[int], str], r: Union[RSpec, str] = 2) -> None:
-        if isinstance(widths, str):
-            widths = parse_widths(widths)
-        if isinstance(r, str):
-            r = parse_r(r)
-        try:
-            widths_list = list(widths)
-        except TypeError:
-            raise ValueError(f"widths must be a sequence of positive integers, got {widths!r}") from None
-        if len(widths_list) < 2:
-            raise ValueError(f"an architecture needs at least 2 widths (d0, d1), got {widths_list!r}")
-        ws = tuple(_positive_int(w, f"width d{i}") for i, w in enumerate(widths_list))
-        hidden = len(ws) - 2
-        if isinstance(r, (list, tuple)):
-            rs = tuple(_positive_int(x, f"exponent r_{i + 1}") for i, x in enumerate(r))
-            if len(rs) != hidden:
-                raise ValueError(
-                    f"per-layer exponents must have one entry per hidden layer "
-                    f"({hidden} for widths {list(ws)}), got {list(rs)}"
-                )
-        else:
-            rs = (_positive_int(r, "exponent r"),) * hidden
+    def __init__(self, widths: Sequence[int], r: RSpec = 2) -> None:
+        ws = _validated_widths(widths)
+        rs, exponent = _validated_exponents(r, len(ws) - 2, ws)
         object.__setattr__(self, "widths", ws)
         object.__setattr__(self, "r", rs)
+        object.__setattr__(self, "exponent", exponent)
+
+    # --- construction from other forms ----------------------------------------------------------
+    @classmethod
+    def parse(cls, widths: str, r: str = "2") -> "Architecture":
+        """Parse text: widths ``"3,3,3"`` / ``"[3, 3, 3]"`` / ``"{3,3,3}"``, exponent ``"2"`` or ``"2,3"``.
+
+        >>> Architecture.parse("3,4,5,2", "2,3").r
+        (2, 3)
+        """
+        return cls(parse_widths(widths), parse_r(r))
+
+    @classmethod
+    def coerce(cls, widths: "ArchitectureLike", r: Optional[RSpec] = None) -> "Architecture":
+        """The one conversion used by every public function: an :class:`Architecture` is returned
+        as is (then ``r`` must be ``None`` or agree with it), a sequence of widths is combined with
+        ``r`` (default 2).
+
+        >>> Architecture.coerce((2, 2, 3)) == Architecture((2, 2, 3), 2)
+        True
+        """
+        if isinstance(widths, Architecture):
+            if r is not None and Architecture(widths.widths, r) != widths:
+                raise InvalidInputError(f"r={r!r} contradicts the architecture {widths} that was passed")
+            return widths
+        if isinstance(widths, str):
+            raise InvalidInputError(
+                f"widths must be a sequence of integers, got the string {widths!r} "
+                "(parse text with Architecture.parse)"
+            )
+        return cls(widths, 2 if r is None else r)
 
     # --- basic shape -----------------------------------------------------------------------
     @property
@@ -100,43 +121,58 @@ class Architecture:
 
     @property
     def d0(self) -> int:
+        """Input width (number of variables)."""
         return self.widths[0]
 
     @property
     def dL(self) -> int:
+        """Output width (number of polynomials)."""
         return self.widths[-1]
 
     @property
     def hidden_widths(self) -> tuple[int, ...]:
+        """``(d1, ..., d_{L-1})``."""
         return self.widths[1:-1]
 
     @property
-    def uniform_r(self) -> Union[int, None]:
+    def uniform_r(self) -> Optional[int]:
         """The common exponent if all hidden layers share one (``None`` for mixed or no hidden layer)."""
         return self.r[0] if self.r and len(set(self.r)) == 1 else None
 
     @property
-    def r_label(self) -> str:
-        """``"2"`` for a uniform exponent, ``"2,3"`` for per-layer, ``"1"`` without hidden layers."""
-        if not self.r:
-            return "1"
-        return str(self.uniform_r) if self.uniform_r is not None else ",".join(map(str, self.r))
+    def activation(self) -> Union[int, tuple[int, ...]]:
+        """``r`` for output and JSON: an int when uniform (or no hidden layer), else the tuple."""
+        if self.exponent is not None:
+            return self.exponent
+        return self.r if self.r else 1
 
-    # --- combinatorics (SPEC §1) ---------------------------------------------------------------
+    @property
+    def r_label(self) -> str:
+        """``"2"`` for a uniform exponent, ``"2,3"`` for per-layer exponents."""
+        act = self.activation
+        return str(act) if isinstance(act, int) else ",".join(map(str, act))
+
+    # --- combinatorics -------------------------------------------------------------------------
     @property
     def num_params(self) -> int:
         """``N = sum d_{i-1} d_i``."""
         return sum(a * b for a, b in zip(self.widths, self.widths[1:]))
 
     @property
+    def num_free_params(self) -> int:
+        """``N - sum of hidden widths``: the weights left after fixing one per hidden neuron (the gauge)."""
+        return self.num_params - sum(self.hidden_widths)
+
+    @property
     def degree(self) -> int:
-        """Degree ``D`` of the output polynomials (product of the hidden exponents)."""
+        """Degree ``D`` of the output polynomials (product of the hidden exponents; a Python int)."""
         return prod(self.r)
 
     @property
     def num_monomials(self) -> int:
         """``M = C(d0 + D - 1, D)``."""
-        return comb(self.d0 + self.degree - 1, self.degree)
+        d = self.degree
+        return comb(self.d0 + d - 1, min(d, self.d0 - 1))
 
     @property
     def ambient_dim(self) -> int:
@@ -146,7 +182,13 @@ class Architecture:
     @property
     def expected_dim(self) -> int:
         """``min(N - sum of hidden widths, ambient)``: parameters minus the rescaling symmetries."""
-        return min(self.num_params - sum(self.hidden_widths), self.ambient_dim)
+        return min(self.num_free_params, self.ambient_dim)
+
+    @property
+    def weight_degree(self) -> int:
+        """Total degree of the coefficients as polynomials in the weights: ``W_i`` enters with
+        degree ``r_i * ... * r_{L-1}`` (``W_L`` linearly)."""
+        return sum(prod(self.r[i:]) for i in range(self.depth))
 
     def split(self, k: int) -> tuple["Architecture", "Architecture"]:
         """The two architectures ``(d0..dk)`` and ``(dk..dL)`` of the splitting bound (0 < k < L).
@@ -155,14 +197,50 @@ class Architecture:
         ``r_1..r_{k-1}`` and the right part ``r_{k+1}..r_{L-1}``.
         """
         if not 0 < k < self.depth:
-            raise ValueError(f"split index must satisfy 0 < k < L={self.depth}, got {k}")
+            raise InvalidInputError(f"split index must satisfy 0 < k < L={self.depth}, got {k}")
         return (
             Architecture(self.widths[: k + 1], list(self.r[: k - 1])),
             Architecture(self.widths[k:], list(self.r[k:])),
         )
 
+    def to_dict(self) -> dict[str, Any]:
+        """``{"widths": [...], "r": int | [...]}`` with plain Python types."""
+        act = self.activation
+        return {"widths": list(self.widths), "r": act if isinstance(act, int) else list(act)}
+
     def __str__(self) -> str:
         return f"({','.join(map(str, self.widths))}), r={self.r_label}"
+
+
+#: What public functions accept as an architecture.
+ArchitectureLike = Union[Architecture, Sequence[int]]
+
+
+def _validated_widths(widths: object) -> tuple[int, ...]:
+    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__iter__"):
+        raise InvalidInputError(f"widths must be a sequence of positive integers, got {widths!r}")
+    values = list(widths)  # type: ignore[call-overload]
+    if len(values) < 2:
+        raise InvalidInputError(f"an architecture needs at least 2 widths (d0, d1), got {values!r}")
+    return tuple(positive_int(w, f"width d{i}", maximum=MAX_WIDTH) for i, w in enumerate(values))
+
+
+def _validated_exponents(r: object, hidden: int, widths: tuple[int, ...]) -> tuple[tuple[int, ...], Optional[int]]:
+    """``(per-layer tuple, uniform exponent or None)`` from an int or a sequence."""
+    if isinstance(r, (str, bytes)):
+        raise InvalidInputError(
+            f"r must be an int or a sequence of ints, got the string {r!r} (parse text with Architecture.parse)"
+        )
+    if hasattr(r, "__iter__"):
+        rs = tuple(positive_int(x, f"exponent r_{i + 1}", maximum=MAX_EXPONENT) for i, x in enumerate(r))  # type: ignore[call-overload]
+        if len(rs) != hidden:
+            raise InvalidInputError(
+                f"per-layer exponents must have one entry per hidden layer "
+                f"({hidden} for widths {list(widths)}), got {list(rs)}"
+            )
+        return rs, (rs[0] if rs and len(set(rs)) == 1 else None)
+    value = positive_int(r, "exponent r", maximum=MAX_EXPONENT)
+    return (value,) * hidden, value
 
 
 def monomial_exponents(n: int, degree: int) -> list[tuple[int, ...]]:
@@ -171,6 +249,8 @@ def monomial_exponents(n: int, degree: int) -> list[tuple[int, ...]]:
     >>> monomial_exponents(2, 2)
     [(2, 0), (1, 1), (0, 2)]
     """
+    n = positive_int(n, "number of variables n")
+    degree = nonnegative_int(degree, "degree")
     out = []
     for combo in itertools.combinations_with_replacement(range(n), degree):
         e = [0] * n
@@ -180,38 +260,85 @@ def monomial_exponents(n: int, degree: int) -> list[tuple[int, ...]]:
     return out
 
 
+def _fields(text: str, what: str) -> list[str]:
+    """Split ``text`` (one optional outer bracket pair) into non-empty fields; empty fields are errors."""
+    if not isinstance(text, str):
+        raise InvalidInputError(f"{what} must be text, got {text!r}")
+    s = text.strip()
+    if s and s[0] in _OPEN_CLOSE:
+        if not s.endswith(_OPEN_CLOSE[s[0]]):
+            raise InvalidInputError(f"unbalanced bracket in {what} {text!r}")
+        s = s[1:-1].strip()
+    if not s:
+        raise InvalidInputError(f"empty {what} {text!r}")
+    parts = [p.strip() for p in s.split(",")] if "," in s else s.split()
+    if any(not p for p in parts):
+        raise InvalidInputError(f"empty field in {what} {text!r}: write e.g. 3,3,3")
+    return parts
+
+
+def _int_fields(text: str, what: str, example: str) -> tuple[int, ...]:
+    parts = _fields(text, what)
+    try:
+        return tuple(int(p) for p in parts)
+    except ValueError:
+        raise InvalidInputError(f"could not parse {what} from {text!r}: expected integers like {example}") from None
+
+
 def parse_widths(text: str) -> tuple[int, ...]:
-    """Parse ``"3,3,3"``, ``"[3, 3, 3]"`` or ``"(3 3 3)"`` into a tuple of widths.
+    """Parse ``"3,3,3"``, ``"[3, 3, 3]"``, ``"{3,3,3}"`` or ``"(3 3 3)"`` into a tuple of widths.
+
+    Only the syntax is checked here; :class:`Architecture` checks the values.
 
     >>> parse_widths("[2, 2, 3]")
     (2, 2, 3)
     """
-    cleaned = text.strip().strip("[]()").replace(" ", ",")
-    parts = [p for p in cleaned.split(",") if p]
-    if not parts:
-        raise ValueError(f"could not parse widths from {text!r}")
-    try:
-        return tuple(int(p) for p in parts)
-    except ValueError:
-        raise ValueError(f"could not parse widths from {text!r}: expected integers like 3,3,3") from None
+    return _int_fields(text, "widths", "3,3,3")
 
 
-def parse_r(text: Union[str, int, Iterable[int]]) -> RSpec:
-    """Parse an activation spec: ``"2"`` -> 2, ``"2,3"`` -> (2, 3).
+def parse_r(text: str) -> RSpec:
+    """Parse an activation spec: ``"2"`` -> 2, ``"2,3"`` -> (2, 3), ``"[2, 3]"`` -> (2, 3).
 
     >>> parse_r("2,3")
     (2, 3)
     """
-    if isinstance(text, int):
-        return text
-    if not isinstance(text, str):
-        return tuple(int(x) for x in text)
-    cleaned = text.strip().strip("[]()").replace(" ", ",")
-    parts = [p for p in cleaned.split(",") if p]
-    try:
-        values = tuple(int(p) for p in parts)
-    except ValueError:
-        raise ValueError(f"could not parse exponent r from {text!r}: expected 2 or 2,3") from None
-    if not values:
-        raise ValueError(f"could not parse exponent r from {text!r}")
-    return values[0] if len(values) == 1 else values
+    values = _int_fields(text, "exponent r", "2 or 2,3")
+    return values[0] if len(values) == 1 and text.strip()[:1] not in _OPEN_CLOSE else values
+
+
+def parse_architecture_line(text: str) -> list[Architecture]:
+    """Parse one architecture line ``WIDTHS R`` into its architecture(s).
+
+    ``R`` is one exponent (``3,3,3 2``), or a comma list: with one entry per hidden layer it is
+    per-layer (``3,4,5,6 2,3`` is ``r = (2, 3)``), otherwise each entry is a separate uniform
+    exponent (``3,4,5 2,3`` means ``r = 2`` and ``r = 3``). A bracketed list (``[2, 3]``, as in the
+    CSV Activation column) is always per-layer. Widths may be bracketed: ``[3, 3, 3] 2``,
+    ``{3,3,3} 2``.
+
+    >>> [str(a) for a in parse_architecture_line("3,4,5 2,3")]
+    ['(3,4,5), r=2', '(3,4,5), r=3']
+    >>> [str(a) for a in parse_architecture_line("{3,4,5,6} 2,3")]
+    ['(3,4,5,6), r=2,3']
+    """
+    s = text.strip()
+    if not s:
+        raise InvalidInputError("empty architecture; expected 'WIDTHS R' like '3,3,3 2'")
+    if s[0] in _OPEN_CLOSE:
+        end = s.find(_OPEN_CLOSE[s[0]])
+        if end < 0:
+            raise InvalidInputError(f"unbalanced bracket in {s!r}")
+        w_text, r_text = s[: end + 1], s[end + 1 :].strip()
+    else:
+        parts = s.split()
+        w_text, r_text = parts[0], " ".join(parts[1:])
+        if len(parts) > 2 and r_text[:1] not in _OPEN_CLOSE:
+            raise InvalidInputError(
+                f"expected 'WIDTHS R' like '3,3,3 2' or '3,4,5 2,3' (no spaces inside a list), got {s!r}"
+            )
+    if not r_text:
+        raise InvalidInputError(f"missing activation exponent in {s!r}; expected e.g. '3,3,3 2'")
+    widths = parse_widths(w_text)
+    r = parse_r(r_text)
+    if isinstance(r, tuple) and r_text[:1] not in _OPEN_CLOSE and len(r) != len(widths) - 2:
+        return [Architecture(widths, rv) for rv in r]
+    return [Architecture(widths, r)]

@@ -1,10 +1,12 @@
 """Dimension of the neurovariety: generic rank of the Jacobian of the parameter map.
 
-The rank of the Jacobian at random weights over a prime field F_p is a **lower bound** for
-``dim V`` (a non-zero minor mod p lifts to a non-zero integer minor), and :func:`upper_bound`
-gives a proved **upper bound**. When the two meet the dimension is *certified*; otherwise the
-result is the maximum rank over several random trials and is correct with high probability
-(Schwartz–Zippel), which :class:`DimensionResult` says explicitly.
+The rank of the Jacobian at random weights over F_p is a **lower bound** for ``dim V`` (a
+non-zero minor mod p lifts to a non-zero integer minor), and :func:`neurovariety.theory.upper_bound`
+gives a proved **upper bound**. When the two meet the dimension is *certified*. Otherwise the
+result is the maximum rank over the trials, and the result states an explicit error bound: the
+Schwartz–Zippel bound for the minor whose non-vanishing would raise the rank, multiplied over the
+independent trials. An uncertified first trial is confirmed at the 61-bit prime 2^61 - 1, so the
+stated bound of a defective result is far below 1e-9.
 
 >>> import neurovariety as nv
 >>> res = nv.dimension((3, 3, 3), 2, seed=0)
@@ -14,80 +16,82 @@ result is the maximum rank over several random trials and is correct with high p
 
 from __future__ import annotations
 
-import functools
-import os
+import math
 import time
 from dataclasses import asdict, dataclass
-from math import comb
 from typing import Any, Literal, Optional, Sequence, Union
 
-import numpy as np
-
 from . import _core
-from .architecture import Architecture, RSpec
+from ._resources import check_memory
+from ._validate import choice, optional_positive_int, positive_int
+from .architecture import Architecture, ArchitectureLike, RSpec
+from .errors import InternalError, InvalidInputError
+from .fields import CONFIRMATION_PRIME, DEFAULT_PRIMES, F64_EXACT_PRIME_LIMIT, seed_sequence, validate_primes
+from .theory import upper_bound
 
 __all__ = [
-    "DEFAULT_PRIMES",
+    "DimensionOptions",
     "DimensionResult",
-    "ResourceLimitError",
+    "Method",
     "dimension",
-    "jacobian",
-    "network_coefficients",
-    "upper_bound",
-    "memory_limit",
-    "alexander_hirschowitz_dimension",
-    "linear_dimension",
-    "AH_SPORADIC",
+    "route_memory",
+    "choose_route",
+    "error_bound",
+    "EXTRA_POINTS",
+    "DEFAULT_PRIMES",
 ]
-
-DEFAULT_PRIMES: tuple[int, ...] = tuple(_core.DEFAULT_PRIMES)
-"""The two smallest primes above 2^20; small enough for the exact floating-point rank kernel."""
 
 #: Extra sample points beyond the upper bound in the evaluation route: generic points need only
 #: as many as the rank, a few more make an unlucky draw over F_p far less likely.
 EXTRA_POINTS = 4
 
+#: An uncertified result is reported as probabilistic only when its error bound is below this;
+#: above it, only the proved lower bound is claimed.
+CLAIM_THRESHOLD = 1e-3
+
 Method = Literal["auto", "evaluation", "monomial"]
+METHODS: tuple[str, ...] = ("auto", "evaluation", "monomial")
+
+#: Rust takes the degree of the monomial route as a u32.
+_U32_MAX = 2**32 - 1
 
 
-class ResourceLimitError(MemoryError):
-    """Raised before starting work whose memory estimate exceeds the configured limit."""
+@dataclass(frozen=True)
+class DimensionOptions:
+    """Validated settings of :func:`dimension` (sweeps build one and ship it to every worker).
 
+    ``primes=None`` means the default schedule: the fast prime ``DEFAULT_PRIMES[0]`` first, then
+    the confirmation prime ``2^61 - 1``, then the remaining default primes.
 
-def memory_limit() -> int:
-    """Memory limit in bytes for a single computation.
-
-    Set ``NEUROVARIETY_MEMORY_LIMIT`` (bytes, or with a suffix: ``512M``, ``8G``) to change it;
-    the default is half of the machine's physical memory.
+    >>> DimensionOptions.validated(primes=[7, 11], trials=3).schedule()
+    (7, 11, 7)
     """
-    env = os.environ.get("NEUROVARIETY_MEMORY_LIMIT")
-    if env:
-        return _parse_bytes(env)
-    try:
-        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
-        total = 8 << 30
-    return total // 2
 
+    method: str = "auto"
+    primes: Optional[tuple[int, ...]] = None
+    trials: int = 2
+    memory_limit: Optional[int] = None
 
-def _parse_bytes(text: str) -> int:
-    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
-    t = text.strip().upper().removesuffix("B")
-    try:
-        if t and t[-1] in units:
-            return int(float(t[:-1]) * units[t[-1]])
-        return int(t)
-    except ValueError:
-        raise ValueError(f"cannot parse memory size {text!r}: use bytes or e.g. 512M, 8G") from None
-
-
-def _check_memory(what: str, nbytes: int, limit: Optional[int]) -> None:
-    limit = memory_limit() if limit is None else limit
-    if nbytes > limit:
-        raise ResourceLimitError(
-            f"{what} needs about {nbytes / 2**30:.2f} GiB, above the limit of {limit / 2**30:.2f} GiB "
-            f"(raise it with memory_limit=... or NEUROVARIETY_MEMORY_LIMIT)"
+    @classmethod
+    def validated(
+        cls,
+        method: str = "auto",
+        primes: Union[None, int, Sequence[int]] = None,
+        trials: int = 2,
+        memory_limit: Optional[int] = None,
+    ) -> "DimensionOptions":
+        """Check every field (raises :class:`~neurovariety.errors.InvalidInputError`)."""
+        return cls(
+            method=choice(method, "method", METHODS),
+            primes=None if primes is None else validate_primes(primes),
+            trials=positive_int(trials, "trials", maximum=1000),
+            memory_limit=optional_positive_int(memory_limit, "memory_limit"),
         )
+
+    def schedule(self) -> tuple[int, ...]:
+        """The prime of every trial, in order."""
+        base = self.primes if self.primes is not None else (DEFAULT_PRIMES[0], CONFIRMATION_PRIME, *DEFAULT_PRIMES[1:])
+        return tuple(base[t % len(base)] for t in range(self.trials))
 
 
 @dataclass(frozen=True)
@@ -95,9 +99,10 @@ class DimensionResult:
     """Outcome of :func:`dimension`.
 
     ``certified`` is True only when the computed rank (a lower bound) equals ``upper_bound``, a
-    proved upper bound whose source is named in ``bound``; then ``dimension`` is exact.
-    Otherwise ``dimension`` is the maximum rank over ``trials`` random trials: correct with high
-    probability, and in any case a lower bound.
+    proved upper bound whose source is named in ``bound``; then ``dimension`` is exact and
+    ``error_bound`` is 0. Otherwise ``dimension`` is the maximum rank over ``trials`` random
+    trials: always a proved lower bound, and equal to the dimension except with probability at
+    most ``error_bound`` (Schwartz–Zippel; see :attr:`statement`).
     """
 
     widths: tuple[int, ...]
@@ -112,284 +117,236 @@ class DimensionResult:
     method: str
     primes: tuple[int, ...]
     trials: int
+    error_bound: float
     seconds: float
 
     @property
     def filling(self) -> bool:
+        """``dimension == ambient``."""
         return self.dimension == self.ambient
 
     @property
+    def probabilistic(self) -> bool:
+        """Uncertified, but with an error bound small enough to claim the dimension."""
+        return not self.certified and self.error_bound <= CLAIM_THRESHOLD
+
+    @property
     def status(self) -> str:
-        """One sentence on how trustworthy ``dimension`` is."""
+        """One sentence on how trustworthy ``dimension`` is: ``certified``, ``probabilistic`` or
+        ``lower bound only``."""
+        primes = ", ".join(map(str, self.primes))
         if self.certified:
             return f"certified: rank reaches the proved upper bound ({self.bound})"
+        if self.probabilistic:
+            return (
+                f"probabilistic: maximum rank over {self.trials} random trial(s) mod {primes}; a proved lower bound, "
+                f"and the dimension unless an event of probability <= {self.error_bound:.1e} occurred "
+                f"(Schwartz–Zippel); proved upper bound {self.upper_bound} ({self.bound})"
+            )
         return (
-            f"probabilistic: maximum rank over {self.trials} random trial(s) mod {', '.join(map(str, self.primes))}; "
-            f"a lower bound, equal to the dimension with high probability (upper bound {self.upper_bound}, {self.bound})"
+            f"lower bound only: rank {self.dimension} mod {primes} proves dim V >= {self.dimension}; the primes are too "
+            f"small for a useful Schwartz–Zippel bound ({self.error_bound:.2g}), so no claim that it equals the "
+            f"dimension (proved upper bound {self.upper_bound}, {self.bound})"
         )
 
+    @property
+    def statement(self) -> str:
+        """What is proved and what is probabilistic, in full."""
+        head = f"dim V_{{{_label(self)}}} = {self.dimension}" if (self.certified or self.probabilistic) else (
+            f"dim V_{{{_label(self)}}} >= {self.dimension}")
+        return f"{head} ({self.status})."
+
     def to_dict(self) -> dict[str, Any]:
+        """Plain Python types (the JSON of ``neurovariety dim --json``)."""
         d = asdict(self)
         d["widths"] = list(self.widths)
         d["r"] = list(self.r) if isinstance(self.r, tuple) else self.r
         d["primes"] = list(self.primes)
         d["status"] = self.status
+        d["statement"] = self.statement
         return d
 
 
-# --- proved upper bounds (SPEC §3) ---------------------------------------------------------------
-
-#: (r, d0, d1) of the four sporadic defective cases of Alexander–Hirschowitz, each of defect 1:
-#: 5 points on P^2, 9 points on P^3 and 14 points on P^4 for quartics, 7 points on P^4 for cubics.
-AH_SPORADIC = frozenset({(4, 3, 5), (4, 4, 9), (4, 5, 14), (3, 5, 7)})
+def _label(res: DimensionResult) -> str:
+    r = ",".join(map(str, res.r)) if isinstance(res.r, tuple) else str(res.r)
+    return f"({','.join(map(str, res.widths))}), r={r}"
 
 
-def alexander_hirschowitz_dimension(d0: int, d1: int, r: int) -> int:
-    """Affine dimension of ``V_{(d0, d1, 1), r}``: the cone over the ``d1``-th secant variety of
-    the degree-``r`` Veronese embedding of ``P^(d0-1)`` (a theorem, used as an upper bound).
+# --- routes: cost and memory -------------------------------------------------------------------------
 
-    Generic value ``min(d0 d1, C(d0+r-1, r))``; for ``r = 2`` symmetric matrices of rank
-    ``<= k = min(d1, d0)``: ``d0 k - C(k, 2)``; the four sporadic cases lose 1.
 
-    >>> alexander_hirschowitz_dimension(3, 2, 2), alexander_hirschowitz_dimension(3, 5, 4)
-    (5, 14)
+def _monomials(d0: int, degree: int) -> int:
+    return math.comb(d0 + degree - 1, min(degree, d0 - 1))
+
+
+def _ring_sizes(arch: Architecture, budget: float) -> tuple[float, float]:
+    """``(bytes, multiply-adds)`` of the polynomial arithmetic of the monomial route (Rust
+    ``PolyRing``: product tables, monomial lists, powers by repeated multiplication, the backward
+    products); ``(inf, inf)`` as soon as either exceeds ``budget`` (huge exponents)."""
+    n, D = arch.d0, arch.degree
+    tables: dict[tuple[int, int], float] = {}
+    bases = work = 0.0
+    deg_in = 1
+    for i in range(1, arch.depth):
+        r, width = arch.r[i - 1], arch.widths[i]
+        len_in = _monomials(n, deg_in)
+        for k in range(1, r):
+            size = _monomials(n, deg_in * k) * len_in
+            tables[(deg_in * k, deg_in)] = 4.0 * size
+            bases += _monomials(n, deg_in * (k + 1)) * (24 + 4 * n)
+            work += width * size
+            if max(bases, work) > budget:
+                return math.inf, math.inf
+        deg_in *= r
+    deg_in = 1
+    for i in range(1, arch.depth + 1):  # backward-pass tables: one product per weight and output
+        size = _monomials(n, D - deg_in) * _monomials(n, deg_in)
+        tables[(D - deg_in, deg_in)] = 4.0 * size
+        work += arch.dL * arch.widths[i] * arch.widths[i - 1] * size
+        if i < arch.depth:
+            deg_in *= arch.r[i - 1]
+    return bases + sum(tables.values()), work
+
+
+def route_memory(arch: Architecture, route: str, rows: int, prime: int = DEFAULT_PRIMES[0]) -> float:
+    """Estimated peak bytes of one rank computation on ``route`` (the refusal test uses this)."""
+    n = arch.num_params
+    height = rows if route == "evaluation" else arch.ambient_dim
+    matrix = 8.0 * height * n
+    # A tall matrix is eliminated as its transpose (a copy); primes above the f64 limit split
+    # blocks into digit matrices during products.
+    factor = 2.0 if height > n else 1.0
+    if prime >= F64_EXACT_PRIME_LIMIT:
+        factor += 0.5
+    if route == "evaluation":
+        return factor * matrix + 2e6
+    forward = 8.0 * sum(arch.widths) * _monomials(arch.d0, arch.degree) * max(1, arch.depth)
+    return factor * matrix + forward + _ring_sizes(arch, 2.0**45)[0] + 2e6
+
+
+def _monomial_feasible(arch: Architecture) -> bool:
+    return arch.degree <= _U32_MAX and arch.ambient_dim <= 2**40
+
+
+def choose_route(arch: Architecture, rows: int, method: str) -> str:
+    """``"evaluation"`` or ``"monomial"``: the requested one, or for ``"auto"`` the cheaper one."""
+    if method != "auto":
+        if method == "monomial" and not _monomial_feasible(arch):
+            raise InvalidInputError(
+                f"method='monomial' is impossible for {arch}: degree {arch.degree} with {arch.num_monomials} "
+                "monomials; use method='evaluation' (exact over F_p for any degree)"
+            )
+        return method
+    if not _monomial_feasible(arch):
+        return "evaluation"
+    n, amb = arch.num_params, arch.ambient_dim
+    evaluation = rows * n * min(rows, n) + 4.0 * rows * n * arch.depth
+    elimination = float(amb * n * min(amb, n))
+    if elimination >= evaluation:
+        return "evaluation"
+    polynomial = _ring_sizes(arch, evaluation - elimination)[1]
+    return "monomial" if elimination + polynomial < evaluation else "evaluation"
+
+
+# --- the error bound -------------------------------------------------------------------------------
+
+
+def error_bound(arch: Architecture, route: str, rank_bound: int, primes: Sequence[int]) -> float:
+    """Probability bound that every trial under-counts the rank (Schwartz–Zippel, product over trials).
+
+    The Jacobian entries are polynomials in the random values: of degree ``T - 1`` in the weights
+    for the coefficient Jacobian (``T`` = :attr:`Architecture.weight_degree`), of degree
+    ``T + D`` in weights, point and output combination for the evaluated one. A minor of size
+    ``k <= rank_bound`` has degree at most ``k`` times that, and vanishes at a uniform random
+    point of F_p^n with probability at most its degree over ``p`` (for the all but finitely many
+    primes over which the generic rank is attained).
     """
-    if min(d0, d1, r) < 1:
-        raise ValueError(f"d0, d1, r must be positive, got {(d0, d1, r)}")
-    if r == 1:
-        return d0  # a linear form; the hidden layer only rescales
-    if r == 2:
-        k = min(d0, d1)
-        return d0 * k - comb(k, 2)
-    generic = min(d0 * d1, comb(d0 + r - 1, r))
-    return generic - 1 if (r, d0, d1) in AH_SPORADIC else generic
-
-
-def linear_dimension(widths: Sequence[int]) -> int:
-    """Dimension of a linear network: ``dL x d0`` matrices of rank ``<= k = min(widths)``.
-
-    >>> linear_dimension((3, 2, 4))
-    10
-    """
-    k = min(widths)
-    return k * (widths[0] + widths[-1] - k)
-
-
-@functools.lru_cache(maxsize=65536)
-def _upper_bound(widths: tuple[int, ...], rs: tuple[int, ...]) -> tuple[int, str]:
-    arch = Architecture(widths, list(rs))
-    best, source = arch.expected_dim, "expected dimension"
-    if all(r == 1 for r in rs):
-        value = linear_dimension(widths)
-        return (value, "linear network formula") if value <= best else (best, source)
-    if len(widths) == 3 and widths[2] == 1:
-        value = alexander_hirschowitz_dimension(widths[0], widths[1], rs[0])
-        if value <= best:
-            return value, "Alexander–Hirschowitz theorem"
-    for k in range(1, arch.depth):
-        left, right = arch.split(k)
-        value = _upper_bound(left.widths, left.r)[0] + _upper_bound(right.widths, right.r)[0] - widths[k]
-        if value < best:
-            best, source = value, f"splitting bound at layer {k}"
-    return best, source
-
-
-def upper_bound(widths: Union[Sequence[int], Architecture], r: RSpec = 2) -> tuple[int, str]:
-    """A proved upper bound for ``dim V`` and the name of the result that proves it.
-
-    The minimum of the expected dimension, the linear-network formula (all r = 1), the
-    Alexander–Hirschowitz theorem for ``(d0, d1, 1)``, and the splitting bound
-    ``dim V_d <= ub(d0..dk) + ub(dk..dL) - dk`` applied recursively.
-
-    >>> upper_bound((2, 1, 2, 1), 2)
-    (2, 'splitting bound at layer 1')
-    """
-    arch = widths if isinstance(widths, Architecture) else Architecture(widths, r)
-    return _upper_bound(arch.widths, arch.r)
+    per_entry = arch.weight_degree - 1 if route == "monomial" else arch.weight_degree + arch.degree
+    degree = max(1, rank_bound) * max(1, per_entry)
+    out = 1.0
+    for p in primes:
+        out *= min(1.0, degree / p)
+    return out
 
 
 # --- the computation -------------------------------------------------------------------------------
 
 
-def _validate_primes(primes: Optional[Sequence[int]]) -> tuple[int, ...]:
-    if primes is None:
-        return DEFAULT_PRIMES
-    if isinstance(primes, (int, np.integer)):
-        primes = [int(primes)]
-    out = tuple(_validate_prime(p) for p in primes)
-    if not out:
-        raise ValueError("primes must name at least one prime")
-    return out
-
-
-def _validate_prime(p: object) -> int:
-    if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
-        raise ValueError(f"prime must be an integer, got {p!r}")
-    p = int(p)
-    if not 2 <= p < 2**63:
-        raise ValueError(f"prime {p} is out of range: need 2 <= p < 2^63")
-    if not _core.is_prime(p):
-        raise ValueError(f"modulus {p} is not prime")
-    return p
-
-
-def _costs(arch: Architecture, rows: int) -> dict[str, float]:
-    """Rough operation counts of the two routes (elimination dominates both)."""
-    n = arch.num_params
-    amb = arch.ambient_dim
-    evaluation = rows * n * min(rows, n) + 4.0 * rows * n
-    monomial = amb * n * min(amb, n) + float(arch.dL) * n * arch.num_monomials * max(1, arch.d0)
-    return {"evaluation": float(evaluation), "monomial": float(monomial)}
-
-
-def _memory_bytes(arch: Architecture, method: str, rows: int) -> int:
-    # The u64 matrix is converted to f64 in place; a tall matrix is transposed into a copy.
-    height = rows if method == "evaluation" else arch.ambient_dim
-    copies = 2 if height > arch.num_params else 1
-    return copies * 8 * height * arch.num_params
-
-
-def _seeds(seed: Optional[int], count: int) -> list[int]:
-    rng = np.random.default_rng(seed)
-    return [int(s) for s in rng.integers(0, 2**63, size=count, dtype=np.uint64)]
-
-
 def dimension(
-    widths: Union[Sequence[int], Architecture, str],
-    r: Union[RSpec, str] = 2,
+    widths: ArchitectureLike,
+    r: Optional[RSpec] = None,
     *,
     method: Method = "auto",
-    primes: Optional[Sequence[int]] = None,
+    primes: Union[None, int, Sequence[int]] = None,
     trials: int = 2,
     seed: Optional[int] = None,
     memory_limit: Optional[int] = None,
+    options: Optional[DimensionOptions] = None,
 ) -> DimensionResult:
     """Dimension of the neurovariety ``V_{d,r}``.
 
     Parameters
     ----------
     widths, r:
-        The architecture (``r`` an int or one exponent per hidden layer).
+        The architecture (``r`` an int or one exponent per hidden layer; default 2), or an
+        :class:`~neurovariety.Architecture`.
     method:
-        ``"evaluation"`` takes the rank of stacked gradients at random points (SPEC §2, cheap for
-        any ambient size); ``"monomial"`` builds the coefficient Jacobian JΨ by backpropagation in
-        the monomial basis (the paper's Algorithm 1, exactly). ``"auto"`` picks the cheaper one.
+        ``"evaluation"`` takes the rank of stacked gradients at random points (cheap for any
+        ambient size, exact over F_p for any degree); ``"monomial"`` builds the coefficient
+        Jacobian JΨ by backpropagation in the monomial basis (the paper's Algorithm 1, exactly).
+        ``"auto"`` picks the cheaper one.
     primes:
-        Primes to work over, cycled through the trials (default :data:`DEFAULT_PRIMES`).
+        Primes to work over, cycled through the trials (default: ``DEFAULT_PRIMES[0]``, then the
+        confirmation prime ``2^61 - 1``).
     trials:
         Maximum number of independent random trials. Stops early once the rank is certified.
     seed:
         Seed for the random weights and points (``None``: fresh randomness).
     memory_limit:
-        Bytes; work estimated above it raises :class:`ResourceLimitError` before starting.
+        Bytes; work estimated above it raises :class:`~neurovariety.errors.ResourceLimitError`
+        before starting.
+    options:
+        A :class:`DimensionOptions` instead of ``method``/``primes``/``trials``/``memory_limit``.
 
     >>> dimension((3, 2, 1), 2, seed=1).dimension   # defective: edim is 6
     5
     """
-    arch = widths if isinstance(widths, Architecture) else Architecture(widths, r)
-    if method not in ("auto", "evaluation", "monomial"):
-        raise ValueError(f"method must be 'auto', 'evaluation' or 'monomial', got {method!r}")
-    if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or trials < 1:
-        raise ValueError(f"trials must be a positive integer, got {trials!r}")
-    prime_list = _validate_primes(primes)
-    bound, bound_source = upper_bound(arch)
+    arch = Architecture.coerce(widths, r)
+    if options is None:
+        options = DimensionOptions.validated(method, primes, trials, memory_limit)
+    elif (method, primes, trials, memory_limit) != ("auto", None, 2, None):
+        raise InvalidInputError("pass either options=DimensionOptions(...) or method/primes/trials/memory_limit, not both")
+    bound, source = upper_bound(arch)
     rows = bound + EXTRA_POINTS
-    if method == "auto":
-        costs = _costs(arch, rows)
-        method = "monomial" if costs["monomial"] < costs["evaluation"] else "evaluation"
-    _check_memory(f"the {method} Jacobian of {arch}", _memory_bytes(arch, method, rows), memory_limit)
-
+    route = choose_route(arch, rows, options.method)
+    schedule = options.schedule()
+    peak = max(route_memory(arch, route, rows, p) for p in set(schedule))
+    check_memory(f"the {route} Jacobian of {arch}", peak, options.memory_limit)
     start = time.perf_counter()
     best, used = -1, []
-    for t, trial_seed in enumerate(_seeds(seed, int(trials))):
-        p = prime_list[t % len(prime_list)]
-        rank = _core.jacobian_rank(list(arch.widths), list(arch.r), p, trial_seed, method, rows)
+    core_route = route
+    for p, trial_seed in zip(schedule, seed_sequence(seed, len(schedule))):
+        rank = _core.jacobian_rank(list(arch.widths), list(arch.r), p, trial_seed, core_route, rows)
         used.append(p)
-        best = max(best, rank)
+        best = max(best, int(rank))
         if best >= bound:
             break
     if best > bound:  # a lower bound above a proved upper bound: a bug, never a result
-        raise RuntimeError(f"internal error: rank {best} exceeds the proved upper bound {bound} ({bound_source}) for {arch}")
-    seconds = time.perf_counter() - start
-    r_out: Union[int, tuple[int, ...]] = arch.uniform_r if arch.uniform_r is not None else arch.r
-    if not arch.r:
-        r_out = r if isinstance(r, int) else 1
+        raise InternalError(f"rank {best} exceeds the proved upper bound {bound} ({source}) for {arch}")
+    certified = best == bound
     return DimensionResult(
         widths=arch.widths,
-        r=r_out,
+        r=arch.activation,
         ambient=arch.ambient_dim,
         expected=arch.expected_dim,
         dimension=best,
         defect=arch.expected_dim - best,
-        certified=best == bound,
+        certified=certified,
         upper_bound=bound,
-        bound=bound_source,
-        method=method,
+        bound=source,
+        method=route,
         primes=tuple(dict.fromkeys(used)),
         trials=len(used),
-        seconds=seconds,
+        error_bound=0.0 if certified else error_bound(arch, route, bound, used),
+        seconds=time.perf_counter() - start,
     )
-
-
-def _weights_mod_p(arch: Architecture, weights: Optional[Sequence[Any]], prime: int) -> Optional[list[list[int]]]:
-    if weights is None:
-        return None
-    if len(weights) != arch.depth:
-        raise ValueError(f"weights must be a list of {arch.depth} matrices for {arch}, got {len(weights)}")
-    out = []
-    for i, (w, rows, cols) in enumerate(zip(weights, arch.widths[1:], arch.widths[:-1]), start=1):
-        a = np.asarray(w)
-        if a.shape != (rows, cols):
-            raise ValueError(f"W_{i} must have shape ({rows}, {cols}), got {a.shape}")
-        if a.dtype.kind not in "iuO":
-            raise ValueError(f"W_{i} must hold integers (they are reduced mod p), got dtype {a.dtype}")
-        out.append([int(x) % prime for x in a.reshape(-1).tolist()])
-    return out
-
-
-def jacobian(
-    widths: Union[Sequence[int], Architecture, str],
-    r: Union[RSpec, str] = 2,
-    *,
-    weights: Optional[Sequence[Any]] = None,
-    prime: int = DEFAULT_PRIMES[0],
-    seed: Optional[int] = None,
-    memory_limit: Optional[int] = None,
-) -> np.ndarray:
-    """The coefficient Jacobian JΨ mod ``prime``: an int64 array of shape ``(dL*M, N)``.
-
-    Row ``j*M + m`` is output ``j``, monomial ``m`` (lexicographic descending, see
-    :func:`neurovariety.monomial_exponents`); column ``k`` is weight ``k`` (``W_1`` row-major,
-    then ``W_2``, ...). ``weights`` is a list of integer matrices ``W_i`` of shape
-    ``(d_i, d_{i-1})``; without it the weights are random (from ``seed``).
-
-    >>> J = jacobian((2, 1, 1), 2, weights=[[[1, 2]], [[1]]])
-    >>> J.tolist()   # f = w2 (a x0 + b x1)^2 at a=1, b=2, w2=1
-    [[2, 0, 1], [4, 2, 4], [0, 4, 4]]
-    """
-    arch = widths if isinstance(widths, Architecture) else Architecture(widths, r)
-    prime = _validate_prime(prime)
-    w = _weights_mod_p(arch, weights, prime)
-    _check_memory(f"the coefficient Jacobian of {arch}", 2 * 8 * arch.ambient_dim * arch.num_params, memory_limit)
-    out = _core.coefficient_jacobian(list(arch.widths), list(arch.r), prime, w, _seeds(seed, 1)[0])
-    return out.astype(np.int64)
-
-
-def network_coefficients(
-    widths: Union[Sequence[int], Architecture, str],
-    r: Union[RSpec, str] = 2,
-    weights: Optional[Sequence[Any]] = None,
-    prime: int = DEFAULT_PRIMES[0],
-    *,
-    seed: Optional[int] = None,
-) -> np.ndarray:
-    """Coefficient matrix (``dL × M``, int64) of the network's outputs mod ``prime``.
-
-    >>> network_coefficients((2, 1, 1), 2, [[[1, 2]], [[3]]]).tolist()   # 3 (x0 + 2 x1)^2
-    [[3, 12, 12]]
-    """
-    arch = widths if isinstance(widths, Architecture) else Architecture(widths, r)
-    prime = _validate_prime(prime)
-    w = _weights_mod_p(arch, weights, prime)
-    _check_memory(f"the coefficients of {arch}", 16 * arch.ambient_dim, None)
-    return _core.network_coefficients(list(arch.widths), list(arch.r), prime, w, _seeds(seed, 1)[0]).astype(np.int64)

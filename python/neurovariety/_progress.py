@@ -1,0 +1,152 @@
+"""One progress policy for every API function and CLI command.
+
+``progress=None`` (the default everywhere) means *automatic*: a tqdm bar when stderr is an
+interactive terminal or a Jupyter notebook with ipywidgets (a widget then), nothing otherwise —
+so library calls in scripts, tests and batch jobs stay silent. ``progress=True`` forces progress
+on: on a terminal a tqdm bar; on a log file plain lines, at most one per 10 % of the work or per
+30 s. ``progress=False`` silences it. The environment variable ``NEUROVARIETY_PROGRESS``
+(``0``/``off``, ``1``/``on``, ``auto``) replaces the automatic choice.
+
+>>> bar = progress_bar(10, "demo", progress=False)
+>>> bar.update(3); bar.close()
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Any, Optional, TextIO
+
+__all__ = ["progress_bar", "progress_enabled", "log", "ENV_PROGRESS", "ProgressBar"]
+
+#: Environment switch for the automatic choice.
+ENV_PROGRESS = "NEUROVARIETY_PROGRESS"
+
+_ON = {"1", "on", "true", "yes"}
+_OFF = {"0", "off", "false", "no"}
+
+
+def _in_notebook() -> bool:
+    shell = sys.modules.get("IPython")
+    if shell is None:
+        return False
+    try:
+        ip = shell.get_ipython()  # type: ignore[attr-defined]
+    except AttributeError:
+        return False
+    return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
+
+
+def _widgets_available() -> bool:
+    try:
+        import ipywidgets  # noqa: F401, PLC0415 - optional dependency, probed lazily
+    except ImportError:
+        return False
+    return True
+
+
+def progress_enabled(progress: Optional[bool]) -> bool:
+    """Resolve ``progress`` (``None``: automatic, see the module docstring) to on/off."""
+    if progress is not None:
+        return bool(progress)
+    env = os.environ.get(ENV_PROGRESS, "auto").strip().lower()
+    if env in _ON:
+        return True
+    if env in _OFF:
+        return False
+    if _in_notebook():
+        return _widgets_available()
+    return bool(getattr(sys.stderr, "isatty", lambda: False)())
+
+
+class ProgressBar:
+    """The small interface every caller uses: ``update``, ``set_postfix``, ``write``, ``close``."""
+
+    def update(self, n: int = 1) -> None:
+        """Advance by ``n`` units."""
+
+    def set_postfix(self, **values: Any) -> None:
+        """Show ``key=value`` pairs after the bar."""
+
+    def write(self, message: str) -> None:
+        """Print a line without breaking the bar."""
+        print(message, file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        """Finish the bar."""
+
+    def __enter__(self) -> "ProgressBar":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _TqdmBar(ProgressBar):
+    def __init__(self, total: Optional[int], desc: str, unit: str, notebook: bool):
+        if notebook:
+            from tqdm.notebook import tqdm  # noqa: PLC0415 - needs IPython; only in notebooks
+        else:
+            from tqdm import tqdm  # noqa: PLC0415 - keeps import of silent code paths light
+        self._bar = tqdm(total=total, desc=desc, unit=unit, leave=False, dynamic_ncols=True, file=sys.stderr)
+
+    def update(self, n: int = 1) -> None:
+        self._bar.update(n)
+
+    def set_postfix(self, **values: Any) -> None:
+        self._bar.set_postfix(values, refresh=False)
+
+    def write(self, message: str) -> None:
+        self._bar.write(message, file=sys.stderr)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+class _LogBar(ProgressBar):
+    """Plain lines for log files: one per 10 % of ``total`` or per ``interval`` seconds."""
+
+    def __init__(self, total: Optional[int], desc: str, unit: str, stream: TextIO, interval: float = 30.0):
+        self.total, self.desc, self.unit, self.stream, self.interval = total, desc, unit, stream, interval
+        self.n = 0
+        self.postfix = ""
+        self.start = self.last_time = time.monotonic()
+        self.last_decile = 0
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+        now = time.monotonic()
+        decile = int(10 * self.n / self.total) if self.total else 0
+        if decile > self.last_decile or now - self.last_time >= self.interval:
+            self.last_decile, self.last_time = decile, now
+            self._line(now)
+
+    def set_postfix(self, **values: Any) -> None:
+        self.postfix = ", ".join(f"{k}={v}" for k, v in values.items())
+
+    def _line(self, now: float) -> None:
+        of = f"/{self.total}" if self.total else ""
+        extra = f" ({self.postfix})" if self.postfix else ""
+        print(f"{self.desc}: {self.n}{of} {self.unit} in {now - self.start:.0f} s{extra}", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.n and (self.total is None or self.n < self.total or self.last_decile < 10):
+            self._line(time.monotonic())
+
+
+def progress_bar(total: Optional[int], desc: str, *, unit: str = "it", progress: Optional[bool] = None) -> ProgressBar:
+    """A progress bar following the package policy (a silent one when progress is off)."""
+    if not progress_enabled(progress):
+        return ProgressBar()
+    if _in_notebook():
+        return _TqdmBar(total, desc, unit, notebook=_widgets_available())
+    if getattr(sys.stderr, "isatty", lambda: False)():
+        return _TqdmBar(total, desc, unit, notebook=False)
+    return _LogBar(total, desc, unit, sys.stderr)
+
+
+def log(message: str, progress: Optional[bool] = None) -> None:
+    """A status line on stderr when progress is on (kept intact around tqdm bars)."""
+    if progress_enabled(progress):
+        print(message, file=sys.stderr, flush=True)
