@@ -5,6 +5,10 @@
 * :mod:`~neurovariety.network.symbolic`: sympy polynomials in symbolic weights;
 * :mod:`~neurovariety.network.weights`, :mod:`~neurovariety.network.gauge`: weight layout and the
   rescaling symmetry.
+
+>>> from neurovariety.network import coefficient_matrix
+>>> coefficient_matrix((2, 1, 1), 2, [[[1, 2]], [[3]]]).tolist()   # 3 (x0 + 2 x1)^2
+[[3, 12, 12]]
 """
 
 from .gauge import full_weights, gauge_mask
