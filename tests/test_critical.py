@@ -12,6 +12,11 @@ from hypothesis import strategies as st
 
 from neurovariety import _core
 from neurovariety import critical as cr
+from neurovariety.critical.monodromy import random_node, start_pair
+from neurovariety.critical.problem import loss_problem
+from neurovariety.critical.solutions import SolutionSet
+from neurovariety.critical.system import CriticalSystem, full_rank, valid_endpoints
+from neurovariety.critical.trace import trace_test
 from neurovariety import learning as lm
 from neurovariety.architecture import Architecture
 from neurovariety.cli.critical import learning_degree_command
@@ -50,18 +55,19 @@ def test_rust_coefficients_match_numpy(arch, seed):
     full = lm.coefficient_jacobian(a, None, ws)
     sv = np.linalg.svd(full / np.linalg.norm(full, axis=0), compute_uv=False)
     if sv[dim - 1] > 1e-6 * sv[0]:
-        assert cr._full_rank(J, dim)[0]
+        assert full_rank(J, dim)[0]
 
 
 def test_start_pair_is_critical_and_tracking_returns_solutions():
     arch = Architecture((2, 2, 3), 2)
     rng = np.random.default_rng(3)
-    prob = cr._problem(arch, "generic", None, rng, 3)
-    system = cr._System(arch, prob.Q)
-    theta0, c0, b0, scale = cr._start_pair(system, prob, rng)
+    prob = loss_problem(arch, "generic", None, rng, 3)
+    system = CriticalSystem(arch, prob.Q)
+    start = start_pair(system, prob, rng)
+    theta0, c0, b0, scale = start.theta, start.c, start.b, start.scale
     f, _, _ = system.evaluate(theta0[None], b0)
     assert np.linalg.norm(f) < 1e-10
-    b1 = cr._random_node(system, prob, rng, scale)
+    b1 = random_node(system, prob, rng, scale)
     ends, status = system.track(theta0[None], [b0, b1])
     assert status.tolist() == [0]
     f, c, _ = system.evaluate(ends, b1)
@@ -144,20 +150,21 @@ def test_per_layer_exponents_and_depth():
 def test_trace_test_detects_a_missing_solution():
     arch = Architecture((2, 1, 1), 3)
     rng = np.random.default_rng(5)
-    prob = cr._problem(arch, "generic", None, rng, 5)
-    system = cr._System(arch, prob.Q)
-    theta0, c0, b0, scale = cr._start_pair(system, prob, rng)
-    known = cr._Dedup(system.N, system.amb)
+    prob = loss_problem(arch, "generic", None, rng, 5)
+    system = CriticalSystem(arch, prob.Q)
+    start = start_pair(system, prob, rng)
+    theta0, c0, b0, scale = start.theta, start.c, start.b, start.scale
+    known = SolutionSet(system.N, system.amb)
     known.add(c0[None], theta0[None])
-    while len(known.c) < 7:
-        b1, b2 = cr._random_node(system, prob, rng, scale), cr._random_node(system, prob, rng, scale)
+    while len(known) < 7:
+        b1, b2 = random_node(system, prob, rng, scale), random_node(system, prob, rng, scale)
         ends, status = system.track(known.theta, [b0, b1, b2, b0])
-        th, c, _ = cr._valid(system, ends, status, b0)
+        th, c, _ = valid_endpoints(system, ends, status, b0)
         known.add(c, th)
-    assert cr._trace_test(system, prob, known, b0, scale, rng) < cr.TRACE_RTOL
-    partial = cr._Dedup(system.N, system.amb)
+    assert trace_test(system, prob, known, b0, scale, rng) < cr.TRACE_RTOL
+    partial = SolutionSet(system.N, system.amb)
     partial.add(known.c[:-1], known.theta[:-1])
-    assert cr._trace_test(system, prob, partial, b0, scale, rng) > 1e3 * cr.TRACE_RTOL
+    assert trace_test(system, prob, partial, b0, scale, rng) > 1e3 * cr.TRACE_RTOL
 
 
 @pytest.mark.parametrize("r", [2, 3])

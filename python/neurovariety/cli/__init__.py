@@ -13,7 +13,8 @@ from typing import Optional, Sequence
 import click
 
 from ..architecture import Architecture, parse_r, parse_widths
-from ..dimension import ResourceLimitError, dimension
+from ..dimension import dimension
+from ..errors import ResourceLimitError
 
 
 class ArchWidths(click.ParamType):

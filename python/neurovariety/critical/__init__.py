@@ -1,0 +1,249 @@
+"""Critical points of the squared loss on a neurovariety: learning degree and ED degree.
+
+The loss of a network depends on it only through its coefficient vector ``c`` (output-major,
+``dL * M`` entries): ``loss(c) = c^T Q c - 2 b^T c + const`` (:mod:`~neurovariety.critical.problem`:
+``weights="data"`` gives the **learning degree**, ``"generic"`` the **generic Euclidean distance
+degree**, ``"unit"`` the ED degree of the plain coefficient inner product).
+
+**Method.** The critical equations are written in weight space, ``F(theta; b) = J(theta)^T
+(Q c(theta) - b) = 0``, with the rescaling symmetry fixed by the gauge (one incoming weight of
+every hidden neuron is 1; the Rust tracker switches charts like those of projective space), so
+there are ``N - sum(hidden widths)`` unknowns, as many as ``dim V`` for non-defective
+architectures. **Monodromy** (:mod:`~neurovariety.critical.monodromy`) moves ``b`` around random
+triangles and tracks all known solutions; endpoints are deduplicated in *function* space and
+kept only where the coefficient Jacobian has full rank ``dim V``. When ``stop_after`` consecutive
+loops add nothing the count is a stabilised **lower bound**. Finally every solution is tracked
+to the actual data (:mod:`~neurovariety.critical.target`), which gives the real critical points
+and the minimum.
+
+**Verification.** ``verified`` is true only when completeness is confirmed: by the *trace test*
+(:mod:`~neurovariety.critical.trace`) or by an *exact count over F_p*
+(:func:`~neurovariety.critical.exact.exact_critical_count`) for the smallest architectures.
+
+>>> res = ed_degree((2, 1, 1), 2, seed=0)
+>>> res.count, res.verified
+(4, True)
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Optional
+
+import numpy as np
+
+from .._progress import progress_bar
+from .._validate import choice, optional_positive_float, positive_int
+from .._validate import seed as validate_seed
+from ..architecture import Architecture, ArchitectureLike, RSpec
+from ..dimension import dimension
+from ..errors import NotSupportedError
+from .exact import exact_critical_count
+from .monodromy import LoopState, run_loops, start_pair
+from .problem import WEIGHTS, LossProblem, WeightsKind, loss_problem
+from .result import CriticalPointsResult, ExactCount
+from .system import CriticalSystem
+from .target import track_to_target
+from .trace import TRACE_RTOL, trace_test
+
+__all__ = [
+    "CriticalPointsResult",
+    "ExactCount",
+    "critical_points",
+    "learning_degree",
+    "ed_degree",
+    "exact_critical_count",
+    "WEIGHTS",
+    "TRACE_RTOL",
+]
+
+#: A coefficient vector counts as real when its imaginary part is this small (relative).
+REAL_RTOL = 1e-8
+
+_WHAT = {"data": "learning degree", "generic": "generic ED degree", "unit": "unit ED degree"}
+
+
+def _filling_result(arch: Architecture, problem: LossProblem, common: dict[str, Any], t_start: float) -> CriticalPointsResult:
+    """V = C^amb: the loss is a positive definite quadratic with one critical point."""
+    c = np.linalg.solve(problem.Q, problem.b)
+    loss = problem.scale * (c @ problem.Q @ c - 2 * problem.b @ c) + problem.const
+    return CriticalPointsResult(
+        **common,
+        count=1,
+        real=1,
+        coefficients=c.astype(complex).reshape(1, arch.dL, arch.num_monomials),
+        is_real=np.array([True]),
+        losses=np.array([loss], dtype=complex),
+        minimum=0,
+        parameters=np.zeros((0, arch.num_params), dtype=complex),
+        verified=True,
+        verification="closed form",
+        statement=f"V fills its ambient space C^{arch.ambient_dim}: the loss is a quadratic with exactly one critical point.",
+        loops=0,
+        stable_loops=0,
+        paths=0,
+        failed_paths=0,
+        trace_residual=None,
+        exact=None,
+        timed_out=False,
+        seconds=time.perf_counter() - t_start,
+    )
+
+
+def _statement(arch: Architecture, weights: str, state: LoopState, verified_by: list[str], exact: Optional[ExactCount],
+               max_loops: int, stop_after: int, timeout: Optional[float]) -> str:
+    count, what = len(state.known), _WHAT[weights]
+    how = (f"Monodromy found {count} critical point{'s' if count != 1 else ''} ({what} of {arch}) in {state.loops} loops "
+           f"({state.paths} paths, {state.failed} failed during loops)")
+    if state.interrupted:
+        how += "; interrupted"
+    elif state.timed_out:
+        how += f"; stopped by the {timeout:g} s timeout"
+    elif state.stable >= stop_after:
+        how += f"; no new solution in the last {state.stable} loops"
+    else:
+        how += f"; stopped at max_loops={max_loops} while still finding solutions"
+    checks = []
+    if state.trace_residual is not None:
+        passed = "passed" if state.trace_residual <= TRACE_RTOL else "failed"
+        checks.append(f"trace test residual {state.trace_residual:.1e} ({passed})")
+    if exact is not None:
+        checks.append(f"exact count over F_{exact.prime}: {exact.functions} functions ({exact.solutions} weight solutions)")
+    head = (f"{what} = {count}, verified by the {' and the '.join(verified_by)}" if verified_by
+            else f"{what} >= {count} (lower bound: completeness not verified)")
+    return f"{head}. {how}" + (f"; {'; '.join(checks)}" if checks else "") + "."
+
+
+def _at_target(problem: LossProblem, coeffs: np.ndarray) -> tuple[np.ndarray, np.ndarray, Optional[int]]:
+    """Per critical point at the data: is it real, its loss; and the index of the real minimum."""
+    scale_ = np.maximum(np.abs(coeffs).max(axis=1, initial=0), 1e-300)
+    is_real = np.abs(coeffs.imag).max(axis=1, initial=0) <= REAL_RTOL * scale_
+    Qs, bs = problem.Q * problem.scale, problem.b * problem.scale
+    losses = np.einsum("ki,ij,kj->k", coeffs, Qs, coeffs) - 2 * coeffs @ bs + problem.const
+    real_idx = np.flatnonzero(is_real)
+    minimum = int(real_idx[np.argmin(losses[real_idx].real)]) if len(real_idx) else None
+    return is_real, losses, minimum
+
+
+def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Generator, *, max_loops: int,
+               stop_after: int, timeout: Optional[float], verify: bool, progress: Optional[bool]) -> tuple[LoopState, Any]:
+    start = start_pair(system, problem, rng)
+    bar = progress_bar(max_loops, f"monodromy {system.arch}", unit="loop", progress=progress)
+
+    def on_loop(state: LoopState) -> None:
+        bar.update(1)
+        bar.set_postfix(solutions=len(state.known), stable=state.stable)
+
+    def trace(known: Any) -> Optional[float]:
+        return trace_test(system, problem, known, start.b, start.scale, rng)
+
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with bar:
+        state = run_loops(system, problem, start, rng, max_loops=max_loops, stop_after=stop_after, deadline=deadline,
+                          trace=trace if verify else None, trace_rtol=TRACE_RTOL, on_loop=on_loop)
+    if verify and state.trace_residual is None and not state.timed_out:  # stopped at max_loops: test what we have
+        state.trace_residual = trace(state.known)
+    return state, start
+
+
+def critical_points(
+    widths: ArchitectureLike,
+    r: Optional[RSpec] = None,
+    *,
+    weights: WeightsKind = "data",
+    data: Any = None,
+    seed: Optional[int] = None,
+    max_loops: int = 100,
+    stop_after: int = 5,
+    timeout: Optional[float] = None,
+    verify: bool = True,
+    exact: Optional[bool] = None,
+    progress: Optional[bool] = None,
+) -> CriticalPointsResult:
+    """All complex critical points of the loss on the smooth part of ``V_{widths, r}``.
+
+    ``weights``: ``"data"`` (the learning problem of data ``data=(X, Y)``; default: generic
+    Gaussian data from :func:`neurovariety.loss.make_data` with ``seed``), ``"generic"`` (a
+    random positive definite weight: the generic ED degree) or ``"unit"`` (identity weight); for
+    the latter two ``data`` is the target coefficient matrix ``dL x M`` (default: random).
+    Monodromy stops once ``stop_after`` consecutive loops add nothing and the trace test passes
+    (``verify=True``; it keeps looping while the test fails, up to ``4 * stop_after`` idle loops),
+    after ``max_loops`` loops, or once ``timeout`` seconds have passed (checked between loops; the
+    trace test is then skipped, the final homotopy to the data still runs). ``exact`` runs the
+    finite-field count (``None``: only for at most 2 unknowns and degree at most 3).
+
+    Only non-defective architectures are supported (then the gauge-fixed system is square with
+    finitely many solutions); a filling ``V`` has the single least-squares critical point.
+
+    >>> res = critical_points((2, 2, 3), 2, weights="data", seed=1)
+    >>> res.count, res.real, res.verified
+    (3, 3, True)
+    """
+    t_start = time.perf_counter()
+    arch = Architecture.coerce(widths, r)
+    choice(weights, "weights", WEIGHTS)
+    max_loops, stop_after = positive_int(max_loops, "max_loops"), positive_int(stop_after, "stop_after")
+    timeout = optional_positive_float(timeout, "timeout")
+    seed = validate_seed(seed)
+    # a stream of its own: make_data(seed=seed) must not share random numbers with the start point
+    rng = np.random.default_rng(None if seed is None else [int(seed), 0xC817])
+    problem = loss_problem(arch, weights, data, rng, seed)
+    common: dict[str, Any] = dict(widths=arch.widths, r=arch.activation, weights=weights, seed=seed)
+    dim_v = dimension(arch, seed=0).dimension
+    if dim_v == arch.ambient_dim:
+        return _filling_result(arch, problem, common, t_start)
+    if dim_v < arch.num_free_params:
+        raise NotSupportedError(
+            f"{arch} is defective (dim V = {dim_v} < {arch.num_free_params} gauge-fixed weights): the critical equations "
+            "in weight space have positive-dimensional fibres; only non-defective architectures are supported"
+        )
+    system = CriticalSystem(arch, problem.Q)
+    state, start = _monodromy(system, problem, rng, max_loops=max_loops, stop_after=stop_after, timeout=timeout,
+                              verify=verify, progress=progress)
+    exact_res = exact_critical_count(arch, weights=weights, seed=seed) if (
+        exact if exact is not None else arch.num_free_params <= 2 and arch.degree <= 3) else None
+    count = len(state.known)
+    verified_by = (["trace test"] if state.trace_residual is not None and state.trace_residual <= TRACE_RTOL else []) + (
+        [f"exact count over F_{exact_res.prime}"] if exact_res is not None and exact_res.functions == count else [])
+    points = track_to_target(system, problem, state.known, start.b, start.scale, rng)
+    done = points.reached
+    coeffs = points.c[done]
+    is_real, losses, minimum = _at_target(problem, coeffs)
+    statement = _statement(arch, weights, state, verified_by, exact_res, max_loops, stop_after, timeout)
+    if len(done) < count:
+        statement += (f" At the given data {count - len(done)} of the {count} paths failed or met another path: the data "
+                      f"may be non-generic; real/minimum refer to the {len(done)} points reached.")
+    return CriticalPointsResult(
+        **common, count=count, real=int(is_real.sum()), coefficients=coeffs.reshape(len(done), arch.dL, arch.num_monomials),
+        is_real=is_real, losses=losses, minimum=minimum, parameters=points.theta[done], verified=bool(verified_by),
+        verification=" and ".join(verified_by) if verified_by else "none", statement=statement, loops=state.loops,
+        stable_loops=state.stable, paths=state.paths + points.paths, failed_paths=state.failed,
+        trace_residual=state.trace_residual, exact=exact_res, timed_out=state.timed_out,
+        seconds=time.perf_counter() - t_start, target_failures=count - len(done),
+        extra={"dimension": dim_v, "unknowns": arch.num_free_params},
+    )
+
+
+def learning_degree(
+    widths: ArchitectureLike, r: Optional[RSpec] = None, *, data: Any = None, seed: Optional[int] = None, **kwargs: Any
+) -> CriticalPointsResult:
+    """The learning degree: :func:`critical_points` with ``weights="data"``.
+
+    ``.count`` is the degree, ``.verified``/``.statement`` say what is proved.
+
+    >>> learning_degree((2, 2, 3), 2, seed=0).count
+    3
+    """
+    return critical_points(widths, r, weights="data", data=data, seed=seed, **kwargs)
+
+
+def ed_degree(
+    widths: ArchitectureLike, r: Optional[RSpec] = None, *, weights: str = "generic", seed: Optional[int] = None, **kwargs: Any
+) -> CriticalPointsResult:
+    """The Euclidean distance degree (generic weight by default): :func:`critical_points`.
+
+    >>> ed_degree((2, 1, 1), 3, seed=0).count   # 3r - 2
+    7
+    """
+    choice(weights, "ed_degree weights", ("generic", "unit"))
+    return critical_points(widths, r, weights=weights, seed=seed, **kwargs)  # type: ignore[arg-type]

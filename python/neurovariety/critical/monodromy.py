@@ -1,0 +1,142 @@
+"""Monodromy: move the loss parameters around random triangles and collect the critical points.
+
+A random complex ``theta_0`` is a critical point of the loss for a parameter ``b_0`` obtained from
+a linear condition (the parameters enter linearly). Loops ``b_0 -> b_1 -> b_2 -> b_0`` through
+random complex nodes ``b = Q u`` (random *targets* ``u`` keep the critical points at the scale of
+the data even for an ill-conditioned ``Q``) permute the solutions over ``b_0``; the solutions
+with full-rank Jacobian form one irreducible family, so the loops find every critical point.
+
+>>> import numpy as np
+>>> from neurovariety.architecture import Architecture
+>>> from neurovariety.critical.problem import loss_problem
+>>> from neurovariety.critical.system import CriticalSystem
+>>> arch = Architecture((2, 1, 1), 2)
+>>> rng = np.random.default_rng(1)
+>>> prob = loss_problem(arch, "generic", None, rng, 1)
+>>> start = start_pair(CriticalSystem(arch, prob.Q), prob, rng)
+>>> start.theta.shape, start.b.shape
+((3,), (3,))
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from ..errors import InternalError
+from .problem import LossProblem, cgauss
+from .solutions import SolutionSet
+from .system import CriticalSystem, full_rank, valid_endpoints
+
+__all__ = ["StartPair", "LoopState", "start_pair", "random_node", "run_loops"]
+
+
+@dataclass
+class StartPair:
+    """A regular critical point ``theta`` (coefficients ``c``) for the parameter ``b``; ``scale`` is
+    the typical size of a target entry (the scale of later random nodes)."""
+
+    theta: np.ndarray
+    c: np.ndarray
+    b: np.ndarray
+    scale: float
+
+
+@dataclass
+class LoopState:
+    """Bookkeeping of a monodromy run."""
+
+    known: SolutionSet
+    loops: int = 0
+    stable: int = 0
+    paths: int = 0
+    failed: int = 0
+    timed_out: bool = False
+    interrupted: bool = False
+    trace_residual: Optional[float] = None
+    history: list[int] = field(default_factory=list)
+
+
+def start_pair(system: CriticalSystem, problem: LossProblem, rng: np.random.Generator, rank: Optional[int] = None) -> StartPair:
+    """A random complex ``theta_0`` and ``b_0 = Q u_0`` making it critical: ``u_0 = c_0 + nu``, ``J^T Q nu = 0``.
+
+    Parameters are drawn as *targets* u (b = Q u) rather than as b itself: for an ill-conditioned
+    Q (data moment matrices) a random b corresponds to a target far out along Q's small
+    eigendirections, with far-away, badly conditioned critical points.
+    """
+    n, amb = system.n if rank is None else rank, system.amb
+    for _ in range(20):
+        theta0 = cgauss(rng, system.N)
+        _, c, J = system.evaluate(theta0[None], np.zeros(amb))
+        c, J = c[0], J[0]
+        if not full_rank(J[None], n)[0]:
+            continue
+        # null space of (QJ)^T (bilinear, no conjugation): right singular vectors of (QJ)^T
+        _, _, Vh = np.linalg.svd((problem.Q @ J).T)
+        null = Vh[n:].conj().T  # (amb, amb - n)
+        nu = null @ cgauss(rng, amb - n)
+        nu *= np.linalg.norm(c) / max(np.linalg.norm(nu), 1e-300)
+        u0 = c + nu
+        b0 = problem.Q @ u0
+        f, _, _ = system.evaluate(theta0[None], b0)
+        if np.linalg.norm(f) <= 1e-9 * (1 + np.linalg.norm(b0)) * (1 + np.linalg.norm(J)):
+            return StartPair(theta0, c, b0, float(np.linalg.norm(u0) / math.sqrt(amb)))
+    raise InternalError(f"could not find a regular start point for {system.arch}")
+
+
+def random_node(system: CriticalSystem, problem: LossProblem, rng: np.random.Generator, scale: float) -> np.ndarray:
+    """A random complex parameter ``b = Q u`` for a complex Gaussian target ``u``."""
+    return np.asarray(problem.Q @ (cgauss(rng, system.amb) * scale))
+
+
+def run_loops(
+    system: CriticalSystem,
+    problem: LossProblem,
+    start: StartPair,
+    rng: np.random.Generator,
+    *,
+    max_loops: int,
+    stop_after: int,
+    deadline: Optional[float],
+    trace: Optional[Callable[[SolutionSet], Optional[float]]],
+    trace_rtol: float,
+    on_loop: Callable[[LoopState], None] = lambda state: None,
+) -> LoopState:
+    """Loop until ``stop_after`` loops add nothing and ``trace`` (the trace test) passes.
+
+    While the test fails, solutions are missing (or, for special weights, the test does not
+    apply) and the loops go on, re-testing after every further ``stop_after`` idle loops, up to
+    ``4 * stop_after`` idle loops; the test passes at a residual ``<= trace_rtol``. ``trace=None``
+    stops at the first ``stop_after`` idle loops.
+    """
+    state = LoopState(SolutionSet(system.N, system.amb))
+    state.known.add(start.c[None], start.theta[None])
+    patience = 4 * stop_after
+    while state.loops < max_loops:
+        if deadline is not None and time.monotonic() > deadline:
+            state.timed_out = True
+            break
+        b1, b2 = random_node(system, problem, rng, start.scale), random_node(system, problem, rng, start.scale)
+        ends, status = system.track(state.known.theta, [start.b, b1, b2, start.b])
+        state.paths += len(status)
+        state.failed += int((status != 0).sum())
+        th, c, _ = valid_endpoints(system, ends, status, start.b)
+        new = state.known.add(c, th)
+        state.loops += 1
+        state.stable = 0 if new else state.stable + 1
+        if new:
+            state.trace_residual = None
+        state.history.append(len(state.known))
+        on_loop(state)
+        if state.stable and state.stable % stop_after == 0:
+            if trace is None:
+                break
+            state.trace_residual = trace(state.known)
+            state.paths += 2 * len(state.known)
+            if (state.trace_residual is not None and state.trace_residual <= trace_rtol) or state.stable >= patience:
+                break
+    return state
