@@ -12,14 +12,14 @@ from hypothesis import strategies as st
 
 from neurovariety import _core
 from neurovariety import critical as cr
+from neurovariety import learning as lm
+from neurovariety.architecture import Architecture
+from neurovariety.cli.critical import learning_degree_command
 from neurovariety.critical.monodromy import random_node, start_pair
 from neurovariety.critical.problem import loss_problem
 from neurovariety.critical.solutions import SolutionSet
 from neurovariety.critical.system import CriticalSystem, full_rank, valid_endpoints
 from neurovariety.critical.trace import trace_test
-from neurovariety import learning as lm
-from neurovariety.architecture import Architecture
-from neurovariety.cli.critical import learning_degree_command
 
 
 def _solve(widths, r, **kw):
@@ -64,7 +64,7 @@ def test_start_pair_is_critical_and_tracking_returns_solutions():
     prob = loss_problem(arch, "generic", None, rng, 3)
     system = CriticalSystem(arch, prob.Q)
     start = start_pair(system, prob, rng)
-    theta0, c0, b0, scale = start.theta, start.c, start.b, start.scale
+    theta0, b0, scale = start.theta, start.b, start.scale
     f, _, _ = system.evaluate(theta0[None], b0)
     assert np.linalg.norm(f) < 1e-10
     b1 = random_node(system, prob, rng, scale)
