@@ -546,16 +546,16 @@ def _pid_alive(pid: int) -> bool:
 
 
 def test_isolated_steps_report_ok_failed_skipped_and_timeout(tmp_path):
-    from neurovariety.report import _run_isolated
+    from neurovariety.report.steps import run_step
 
-    ok = _run_isolated(f"{__name__}._step_ok", {"x": 7}, 60, tmp_path / "a.json")
+    ok = run_step(f"{__name__}._step_ok", {"x": 7}, 60)
     assert ok["status"] == "ok" and ok["result"] == {"square": 49}
-    bad = _run_isolated(f"{__name__}._step_raises", {}, 60, tmp_path / "b.json")
+    bad = run_step(f"{__name__}._step_raises", {}, 60)
     assert bad["status"] == "failed" and "RuntimeError: planted failure" in bad["note"]
-    missing = _run_isolated("neurovariety_no_such_module.f", {}, 60, tmp_path / "c.json")
+    missing = run_step("neurovariety_no_such_module.f", {}, 60)
     assert missing["status"] == "skipped" and "neurovariety_no_such_module" in missing["note"]
     pid_file = tmp_path / "pid"
-    slow = _run_isolated(f"{__name__}._step_sleeps", {"pid_file": str(pid_file)}, 6, tmp_path / "d.json")
+    slow = run_step(f"{__name__}._step_sleeps", {"pid_file": str(pid_file)}, 6)
     assert slow["status"] == "failed" and "timed out" in slow["note"] and slow["seconds"] < 30
     assert pid_file.exists() and not _pid_alive(int(pid_file.read_text()))  # killed and reaped
 

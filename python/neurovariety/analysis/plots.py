@@ -1,0 +1,206 @@
+"""Plots of a tidy results frame (matplotlib, Agg backend, PNG files).
+
+>>> import pandas as pd
+>>> from neurovariety.analysis.load import tidy_results
+>>> raw = pd.DataFrame({"h": [2], "exponent": [2], "architecture": ["[2, 2, 2]"],
+...     "num_parameters": [8], "dimension_computed": [6], "ambient_dimension": [6]})
+>>> filling_frontier(tidy_results(raw))[["depth", "ambient", "min_params"]].values.tolist()
+[[2, 6, 8]]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Union
+
+import matplotlib
+import numpy as np
+import pandas as pd
+
+from .load import PathLike
+
+__all__ = ["plot_defect_heatmaps", "plot_dimension_vs_expected", "plot_time_vs_weights", "plot_filling_frontier",
+           "filling_frontier", "r_key"]
+
+def _pyplot() -> Any:
+    # Headless: never try to open a window (also keeps CI and worker processes happy).
+    if matplotlib.get_backend().lower() != "agg":
+        matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt  # noqa: PLC0415 - only after the backend is fixed
+
+    return plt
+
+
+def r_key(r: object) -> str:
+    """``"2"`` or ``"2,3"``: the exponent as a grouping key."""
+    return ",".join(map(str, r)) if isinstance(r, tuple) else str(r)
+
+
+def plot_defect_heatmaps(df: pd.DataFrame, out_dir: PathLike, *, max_panels: int = 6) -> list[Path]:
+    """Defect heatmaps of shallow architectures ``(d0, d1, dL)``: one PNG per ``r`` with one
+    panel (d0 × d1 grid) per ``dL`` (the ``max_panels`` smallest). Returns the files written.
+    """
+    plt = _pyplot()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shallow = df[df["depth"] == 2]
+    files = []
+    for r in sorted({r_key(x) for x in shallow["r"]}, key=lambda s: (len(s), s)):
+        sub = shallow[shallow["r"].map(r_key) == r]
+        dls = sorted(sub["dL"].unique())[:max_panels]
+        ncols = min(3, len(dls))
+        nrows = -(-len(dls) // ncols)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(4.6 * ncols + 0.6, 4.0 * nrows), squeeze=False)
+        for ax in axes.flat[len(dls):]:
+            ax.set_visible(False)
+        for ax, dl in zip(axes.flat, dls):
+            s = sub[sub["dL"] == dl]
+            d1 = s["widths"].map(lambda w: w[1])
+            grid = pd.DataFrame({"d0": s["d0"], "d1": d1, "defect": s["defect"]})
+            # Several rows for one architecture: the smallest defect is the best computation.
+            pivot = grid.groupby(["d0", "d1"])["defect"].min().unstack("d1")
+            rows = range(int(pivot.index.min()), int(pivot.index.max()) + 1)
+            cols = range(int(pivot.columns.min()), int(pivot.columns.max()) + 1)
+            pivot = pivot.reindex(index=rows, columns=cols)
+            values = pivot.to_numpy(dtype=float)
+            vmax = max(1.0, np.nanmax(values))
+            im = ax.imshow(np.ma.masked_invalid(values), origin="lower", cmap="viridis",
+                           vmin=0, vmax=vmax, aspect="auto",
+                           extent=(cols[0] - 0.5, cols[-1] + 0.5, rows[0] - 0.5, rows[-1] + 0.5))
+            ax.set_facecolor("#dddddd")  # architectures not computed
+            if values.size <= 400:
+                for (i, j), v in np.ndenumerate(values):
+                    if not np.isnan(v):
+                        ax.text(cols[j], rows[i], str(int(v)), ha="center", va="center",
+                                fontsize=7, color="white" if v < vmax / 2 else "black")
+            step_c, step_r = max(1, len(cols) // 12), max(1, len(rows) // 12)
+            ax.set_xticks(list(cols)[::step_c])
+            ax.set_yticks(list(rows)[::step_r])
+            ax.set_xlabel("d1 (hidden width)")
+            ax.set_ylabel("d0 (input width)")
+            ax.set_title(f"defect of (d0, d1, {dl}), r = {r}")
+            fig.colorbar(im, ax=ax, shrink=0.8)
+        fig.tight_layout()
+        path = out_dir / f"defect_heatmap_r{r.replace(',', '-')}.png"
+        fig.savefig(path, dpi=90)
+        plt.close(fig)
+        files.append(path)
+    return files
+
+
+def plot_dimension_vs_expected(df: pd.DataFrame, path: PathLike) -> Path:
+    """Scatter of computed dimension against expected dimension (diagonal = non-defective)."""
+    plt = _pyplot()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig, ax = plt.subplots(figsize=(6, 5))
+    defective = df["defect"] > 0
+    for mask, label, color in ((~defective, "non-defective", "tab:blue"), (defective, "defective", "tab:red")):
+        s = df[mask]
+        if len(s):
+            ax.scatter(s["expected"], s["dimension"], s=9, alpha=0.5, label=f"{label} ({len(s)})", color=color)
+    hi = max(2, int(df["expected"].max()) if len(df) else 2)
+    ax.plot([1, hi], [1, hi], color="black", lw=0.8, label="dimension = expected")
+    if hi > 100:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+    ax.set_xlabel("expected dimension")
+    ax.set_ylabel("computed dimension")
+    ax.set_title(f"dimension vs expected ({len(df)} rows)")
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
+
+
+def plot_time_vs_weights(df: pd.DataFrame, path: PathLike) -> Union[Path, None]:
+    """Log-log computing time against number of weights; ``None`` when no timings are known."""
+    s = df[df["seconds"].notna() & (df["seconds"] > 0)] if "seconds" in df else df.iloc[:0]
+    if s.empty:
+        return None
+    plt = _pyplot()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig, ax = plt.subplots(figsize=(6, 5))
+    for depth, g in s.groupby("depth"):
+        ax.scatter(g["num_params"], g["seconds"], s=12, alpha=0.7, label=f"L = {depth}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("number of weights N")
+    ax.set_ylabel("time (seconds)")
+    ax.set_title("computing time vs number of weights")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
+
+
+def filling_frontier(df: pd.DataFrame) -> pd.DataFrame:
+    """Per ``(d0, dL, r, depth)``: the ambient dimension and the fewest weights (and the smallest
+    ``N - Σ hidden``) among filling architectures, with the architecture attaining it.
+
+    A filling architecture needs ``N - Σ hidden >= ambient``; the frontier shows how far above
+    that count the cheapest filling architecture of each depth sits.
+    """
+    f = df[df["filling"]].copy()
+    if f.empty:
+        return pd.DataFrame(columns=["d0", "dL", "r", "depth", "ambient", "min_params",
+                                     "min_free_params", "architecture", "count"])
+    f["free_params"] = f["num_params"] - f["widths"].map(lambda w: sum(w[1:-1]))
+    f["r_key"] = f["r"].map(r_key)
+    rows = []
+    for (d0, dl, r, depth), g in f.groupby(["d0", "dL", "r_key", "depth"]):
+        best = g.loc[g["free_params"].idxmin()]
+        rows.append({"d0": d0, "dL": dl, "r": r, "depth": depth, "ambient": int(g["ambient"].iloc[0]),
+                     "min_params": int(g["num_params"].min()),
+                     "min_free_params": int(g["free_params"].min()),
+                     "architecture": best["widths"], "count": len(g)})
+    return pd.DataFrame(rows)
+
+
+def plot_filling_frontier(df: pd.DataFrame, path: PathLike, *, min_depths: int = 3,
+                          max_families: int = 8) -> Union[Path, None]:
+    """Filling frontier: for each family ``(d0, dL, r)`` and depth, the smallest ``N − Σ hidden``
+    of a filling architecture against the ambient dimension (the diagonal is the parameter-count
+    lower bound), and its ratio to the ambient dimension by depth. Only families with filling
+    architectures at ``min_depths`` depths or more (at most ``max_families``, most rows first);
+    ``None`` when there is none (the mfa data is the intended input).
+    """
+    fr = filling_frontier(df[df["d0"] >= 2])  # d0 = 1: one monomial, nothing to see
+    # A frontier needs several depths; keep the best-covered families so the plot stays legible.
+    depths = fr.groupby(["d0", "dL", "r"])["depth"].transform("nunique") if len(fr) else fr["depth"]
+    fr = fr[depths >= min_depths]
+    if fr.empty:
+        return None
+    families = fr.groupby(["d0", "dL", "r"])["count"].sum().sort_values(ascending=False).index[:max_families]
+    fr = fr.set_index(["d0", "dL", "r"]).loc[list(families)].reset_index()
+    plt = _pyplot()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4.6))
+    for (d0, dl, r), g in fr.groupby(["d0", "dL", "r"]):
+        g = g.sort_values("ambient")
+        label = f"d0={d0}, dL={dl}, r={r}"
+        ax.plot(g["ambient"], g["min_free_params"], marker="o", label=label)
+        ax2.plot(g["depth"], g["min_free_params"] / g["ambient"], marker="o", label=label)
+    lo = max(1, int(fr["ambient"].min()))
+    hi = int(max(fr["ambient"].max(), fr["min_free_params"].max()))
+    ax.plot([lo, hi], [lo, hi], color="black", lw=0.8, ls="--", label="N − Σ hidden = ambient")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("ambient dimension")
+    ax.set_ylabel("min N − Σ hidden over filling architectures")
+    ax.legend(fontsize=7)
+    ax2.axhline(1.0, color="black", lw=0.8, ls="--")
+    ax2.set_xlabel("depth L")
+    ax2.set_ylabel("min (N − Σ hidden) / ambient")
+    ax2.set_title("excess of the cheapest filling architecture")
+    ax2.xaxis.get_major_locator().set_params(integer=True)
+    ax2.legend(fontsize=7)
+    ax.set_title("filling frontier")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
