@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-COMMANDS = ["dim", "sweep", "analyze", "reproduce", "equations", "learn", "learn-sweep", "learning-degree"]
+COMMANDS = ["dim", "sweep", "analyze", "reproduce", "equations", "learn", "learn-sweep", "learning-degree", "ed-degree"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

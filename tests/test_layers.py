@@ -18,6 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "python" / "neurovariety"
 #: Top-level module or subpackage -> layer. Higher layers may import lower ones only.
 LAYERS = {
     "_core": 0,
+    "_meta": 0,
     "errors": 0,
     "_validate": 1,
     "_progress": 1,

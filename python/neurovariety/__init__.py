@@ -18,6 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from . import errors, linalg
+from ._meta import VERSION
 from .architecture import Architecture, monomial_exponents, parse_r, parse_widths
 from .dimension import DimensionOptions, DimensionResult, dimension
 from .errors import (
@@ -36,7 +37,7 @@ from .theory import upper_bound
 if TYPE_CHECKING:
     from .critical import critical_points, ed_degree, learning_degree
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 #: Public names defined in capability subpackages, imported when first accessed.
 _LAZY = {

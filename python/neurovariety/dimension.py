@@ -24,6 +24,7 @@ from typing import Any, Literal, Optional, Sequence, Union
 from . import _core
 from ._resources import check_memory
 from ._validate import choice, optional_positive_int, positive_int
+from ._validate import seed as validate_seed
 from .architecture import Architecture, ArchitectureLike, RSpec
 from .errors import InternalError, InvalidInputError
 from .fields import CONFIRMATION_PRIME, DEFAULT_PRIMES, F64_EXACT_PRIME_LIMIT, seed_sequence, validate_primes
@@ -119,6 +120,7 @@ class DimensionResult:
     trials: int
     error_bound: float
     seconds: float
+    seed: Optional[int] = None
 
     @property
     def filling(self) -> bool:
@@ -312,6 +314,7 @@ def dimension(
     5
     """
     arch = Architecture.coerce(widths, r)
+    seed = validate_seed(seed)
     if options is None:
         options = DimensionOptions.validated(method, primes, trials, memory_limit)
     elif (method, primes, trials, memory_limit) != ("auto", None, 2, None):
@@ -349,4 +352,5 @@ def dimension(
         trials=len(used),
         error_bound=0.0 if certified else error_bound(arch, route, bound, used),
         seconds=time.perf_counter() - start,
+        seed=seed,
     )

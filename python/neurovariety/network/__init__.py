@@ -2,7 +2,8 @@
 
 * :mod:`~neurovariety.network.numeric`: numpy (float, complex or exact integers), batched;
 * :mod:`~neurovariety.network.modular`: over F_p, by the Rust core;
-* :mod:`~neurovariety.network.symbolic`: sympy polynomials in symbolic weights;
+* :mod:`~neurovariety.network.symbolic`: sympy polynomials in symbolic weights (import it
+  explicitly: sympy is slow to import);
 * :mod:`~neurovariety.network.weights`, :mod:`~neurovariety.network.gauge`: weight layout and the
   rescaling symmetry.
 
@@ -14,11 +15,9 @@
 from .gauge import full_weights, gauge_mask
 from .modular import jacobian, network_coefficients, weights_mod_p
 from .numeric import as_weight_arrays, coefficient_jacobian, coefficient_matrix, coefficients_and_jacobian
-from .symbolic import SymbolicNetwork, symbolic_network, weight_name
 from .weights import balance_weights, flatten_weights, layer_shapes, split_weights
 
 __all__ = [
-    "SymbolicNetwork",
     "as_weight_arrays",
     "balance_weights",
     "coefficient_jacobian",
@@ -31,7 +30,5 @@ __all__ = [
     "layer_shapes",
     "network_coefficients",
     "split_weights",
-    "symbolic_network",
-    "weight_name",
     "weights_mod_p",
 ]

@@ -1,0 +1,134 @@
+"""Shared parameter types, options and error handling of every command (the one CLI contract).
+
+Every command takes ``WIDTHS`` as its first argument where an architecture applies, ``-r`` for
+the exponent, ``-o/--out`` where it writes, ``-q/--quiet`` and ``--json`` (one object on stdout).
+Library errors become one line on stderr and a non-zero exit: invalid input exits 2 (usage),
+everything else 1.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, NoReturn, Optional, TypeVar
+
+import click
+
+from .._meta import document
+from ..architecture import Architecture, RSpec, parse_r, parse_widths
+from ..errors import InvalidInputError, NeurovarietyError
+
+__all__ = ["WIDTHS", "ACTIVATION", "INTEGERS", "architecture", "r_option", "json_option", "quiet_option", "seed_option",
+           "out_option", "progress_for", "fail", "emit_json", "library_errors"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class WidthsType(click.ParamType):
+    """Widths written as ``3,3,3`` (or ``[3, 3, 3]``, ``{3,3,3}``)."""
+
+    name = "WIDTHS"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_widths(value)
+        except InvalidInputError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class ActivationType(click.ParamType):
+    """An exponent ``2`` or per-layer exponents ``2,3``."""
+
+    name = "R"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> RSpec:
+        if isinstance(value, (int, tuple)):
+            return value
+        try:
+            return parse_r(value)
+        except InvalidInputError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class IntegersType(click.ParamType):
+    """Comma-separated integers ``1048583,1048589``."""
+
+    name = "N1,N2"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_widths(value)  # the same strict list syntax (no empty fields)
+        except InvalidInputError as exc:
+            self.fail(str(exc).replace("widths", "list"), param, ctx)
+
+
+WIDTHS = WidthsType()
+ACTIVATION = ActivationType()
+INTEGERS = IntegersType()
+
+
+def r_option(f: F) -> F:
+    """``-r/--activation R`` (default 2)."""
+    return click.option("-r", "--activation", "r", type=ACTIVATION, default="2", show_default=True,
+                        help="Activation exponent r, or one per hidden layer like 2,3.")(f)
+
+
+def json_option(f: F) -> F:
+    """``--json``: one JSON object on stdout instead of the summary."""
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object (schema neurovariety/1).")(f)
+
+
+def quiet_option(f: F) -> F:
+    """``-q/--quiet``: no progress and no summary lines on stderr."""
+    return click.option("-q", "--quiet", is_flag=True, help="No progress bars or status lines.")(f)
+
+
+def seed_option(f: F) -> F:
+    """``--seed``: reproducible randomness."""
+    return click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), default=None,
+                        help="Random seed (reproducible results).")(f)
+
+
+def out_option(default: Optional[str], help_text: str) -> Callable[[F], F]:
+    """``-o/--out PATH``."""
+    return click.option("-o", "--out", default=default, show_default=default is not None, help=help_text)
+
+
+def progress_for(quiet: bool, as_json: bool = False) -> Optional[bool]:
+    """The ``progress`` argument of library calls: off when quiet or printing JSON, else automatic."""
+    return False if (quiet or as_json) else None
+
+
+def fail(exc: BaseException) -> NoReturn:
+    """Turn a library exception into the CLI's one-line error (exit 2 for bad input, else 1)."""
+    if isinstance(exc, (InvalidInputError, ValueError)):
+        raise click.UsageError(str(exc)) from None
+    raise click.ClickException(str(exc)) from None
+
+
+class library_errors:  # noqa: N801 - used as a context manager: `with library_errors():`
+    """Context manager mapping :class:`NeurovarietyError` and ``ValueError`` to one-line CLI errors."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: Any, exc: Optional[BaseException], tb: Any) -> bool:
+        if exc is not None and isinstance(exc, (NeurovarietyError, ValueError, OSError)):
+            fail(exc)
+        return False
+
+
+def architecture(widths: tuple[int, ...], r: RSpec) -> Architecture:
+    """The validated architecture of a command's ``WIDTHS -r R`` (one-line usage error otherwise)."""
+    try:
+        return Architecture(widths, r)
+    except InvalidInputError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def emit_json(kind: str, payload: dict[str, Any]) -> None:
+    """Print one JSON document of the package schema."""
+    click.echo(json.dumps(document(kind, payload)))
