@@ -14,6 +14,7 @@ import argparse
 import time
 
 from neurovariety import learning as lm
+from neurovariety.architecture import Architecture
 
 
 def experiment(arch, seed: int, runs: int, steps: int) -> dict:
@@ -40,7 +41,7 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=20000)
     ap.add_argument("--sweep", type=int, default=0, help="also time a realisability-only sweep over this many data sets")
     args = ap.parse_args()
-    arch = lm.Architecture((2, 2, 3), 2)
+    arch = Architecture((2, 2, 3), 2)
 
     picked = {}
     for seed in range(100):

@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 from neurovariety import learning as lm
 from neurovariety.architecture import Architecture, monomial_exponents
 from neurovariety.cli.learn import learn, learn_sweep
+from neurovariety.learning.functions import group_by_coefficients
+from neurovariety.learning.train import loss_and_gradient
+from neurovariety.network import split_weights
 
 SMALL_ARCHS = [((2, 2, 3), 2), ((3, 3, 3), 2), ((2, 3, 1), 3), ((2, 2, 2, 2), (2, 2)), ((3, 2, 2), 1), ((2, 2, 2, 1), (2, 3))]
 
@@ -70,10 +73,9 @@ def test_jacobian_matches_finite_differences(case, seed):
     rng = np.random.default_rng(seed)
     ws = _random_weights(arch, rng)
     theta = np.concatenate([w.ravel() for w in ws])
-    shapes = [(b, a) for a, b in zip(arch.widths, arch.widths[1:])]
 
     def coeffs(t):
-        return lm.coefficient_matrix(arch, None, [m[0] for m in lm._split(t[None], shapes)]).ravel()
+        return lm.coefficient_matrix(arch, None, [m[0] for m in split_weights(arch, t[None])]).ravel()
 
     h = 1e-6
     fd = np.stack([(coeffs(theta + h * e) - coeffs(theta - h * e)) / (2 * h) for e in np.eye(len(theta))], axis=1)
@@ -91,11 +93,10 @@ def test_loss_gradient_matches_finite_differences(case, seed):
     theta = rng.standard_normal((R, arch.num_params)) * 0.7
     Xt = rng.standard_normal((R, arch.d0, n))
     Yt = rng.standard_normal((R, arch.dL, n))
-    shapes = [(b, a) for a, b in zip(arch.widths, arch.widths[1:])]
-    loss, g = lm._loss_grad(theta, Xt, Yt, shapes, arch.r)
+    loss, g = loss_and_gradient(arch, theta, Xt, Yt)
     # the loss is the mean squared error of the network
     for k in range(R):
-        ws = [m[k] for m in lm._split(theta, shapes)]
+        ws = [m[k] for m in split_weights(arch, theta)]
         err = _network(arch, ws, Xt[k].T) - Yt[k].T
         assert loss[k] == pytest.approx((err**2).sum() / n, rel=1e-10)
     h = 1e-6
@@ -103,7 +104,7 @@ def test_loss_gradient_matches_finite_differences(case, seed):
     for j in range(arch.num_params):
         e = np.zeros(arch.num_params)
         e[j] = h
-        fd[:, j] = (lm._loss_grad(theta + e, Xt, Yt, shapes, arch.r)[0] - lm._loss_grad(theta - e, Xt, Yt, shapes, arch.r)[0]) / (2 * h)
+        fd[:, j] = (loss_and_gradient(arch, theta + e, Xt, Yt)[0] - loss_and_gradient(arch, theta - e, Xt, Yt)[0]) / (2 * h)
     np.testing.assert_allclose(g, fd, rtol=1e-5, atol=1e-6 * max(1.0, np.abs(fd).max()))
 
 
@@ -117,7 +118,7 @@ def test_gradient_is_jacobian_transpose_times_coefficient_gradient():
     C = lm.coefficient_matrix(arch, None, ws)
     J = lm.coefficient_jacobian(arch, None, ws)
     theta = np.concatenate([w.ravel() for w in ws])[None]
-    _, g = lm._loss_grad(theta, X.T[None], Y.T[None], [(2, 2), (3, 2)], arch.r)
+    _, g = loss_and_gradient(arch, theta, X.T[None], Y.T[None])
     np.testing.assert_allclose(g[0], J.T @ (2 * (C @ A - B.T)).ravel(), rtol=1e-10, atol=1e-12)
 
 
@@ -403,7 +404,7 @@ def test_explicit_critical_points_hook():
 
 def test_group_helper():
     C = np.array([np.eye(2), np.eye(2) * (1 + 1e-7), np.eye(2) * 2, np.zeros((2, 2)), np.full((2, 2), 1e-9)])
-    groups = lm._group(C, np.ones(5), np.arange(5), 1e-4)
+    groups = group_by_coefficients(C, np.ones(5), np.arange(5), 1e-4)
     assert sorted(map(sorted, groups)) == [[0, 1], [2], [3, 4]]
 
 

@@ -84,7 +84,7 @@ def learn(widths, r, runs, seed, rtol, out, steps, optimizer, lr, tol, points, p
         X, Y = lm.make_data(arch, None, n=points, seed=seed)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    cps = lm._critical_points_checked(arch, X, Y)
+    cps = lm.checked_critical_points(arch, X, Y)
     click.echo(f"architecture {arch}: dim V = {lm.variety_dimension(arch)}, {arch.num_params} weights, "
                f"{X.shape[0]} data points (seed {seed})")
     if cps is not None:
