@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import neurovariety as nv
-from neurovariety import equations as eqmod
 from neurovariety.architecture import Architecture, monomial_exponents
 from neurovariety.cli.equations import equations as equations_cmd
 from neurovariety.equations import (
@@ -29,6 +28,10 @@ from neurovariety.equations import (
     exact_network_coefficients,
     vanishing_ideal,
 )
+from neurovariety.equations import elimination as elimination_mod
+from neurovariety.equations import interpolation as interpolation_mod
+from neurovariety.equations import modular as modular_mod
+from neurovariety.equations.grading import Grading
 
 OTHER_PRIME = 2147483647  # not used by the module
 
@@ -134,7 +137,7 @@ def test_rational_reconstruction_recovers_small_fractions(num, den):
 
     m = nv.DEFAULT_PRIMES[0] * nv.DEFAULT_PRIMES[1]
     x = num * pow(den, -1, m) % m
-    assert eqmod._rational_reconstruct(x, m) == Fraction(num, den)
+    assert modular_mod.rational_reconstruct(x, m) == Fraction(num, den)
 
 
 @settings(max_examples=15, deadline=None)
@@ -153,7 +156,7 @@ def test_canonical_form_is_unique_for_the_row_space(seed, rows, cols):
         if nv.linalg.rank(G, p) == k:
             break
     mixed = (G @ N) % p
-    canon, free = eqmod._canonical(mixed, p)
+    canon, free = modular_mod.canonical_basis(mixed, p)
     assert np.array_equal(canon, N % p)
     assert list(free) == [int(np.flatnonzero(row)[-1]) for row in N]
 
@@ -321,8 +324,8 @@ def test_seed_does_not_change_the_canonical_answer():
 
 def test_permuted_parts_match_direct_computation():
     res = vanishing_ideal((3, 3, 3), 2, multidegree=(1, 2, 1), seed=12, progress=False)
-    direct = eqmod._verified_part(eqmod._Grading(Architecture((3, 3, 3), 2), True),
-                                  eqmod._Sampler(Architecture((3, 3, 3), 2), 13), (1, 2, 1), None, 4)
+    direct = interpolation_mod.verified_part(Grading(Architecture((3, 3, 3), 2), True),
+                                             interpolation_mod.Sampler(Architecture((3, 3, 3), 2), 13), (1, 2, 1), None, 4)
     as_polys = [
         sympy.Poly.from_dict({direct.monomials[c]: v for c, v in f.items()}, *res.symbols, domain=sympy.ZZ)
         for f in direct.forms
@@ -339,14 +342,14 @@ def test_unlucky_small_primes_are_survived(monkeypatch):
         yield from nv.DEFAULT_PRIMES
         yield 1048601
 
-    monkeypatch.setattr(eqmod, "_prime_sequence", primes)
+    monkeypatch.setattr(interpolation_mod, "prime_sequence", primes)
     res = vanishing_ideal((3, 1, 1), 2, degree=2, seed=14)
     assert len(res.generators) == 6
     assert vanishes_at(res, sympy_points((3, 1, 1), 2, 3, seed=15))
 
 
 def test_never_returns_unverified_forms(monkeypatch):
-    monkeypatch.setattr(eqmod, "_verify_forms", lambda forms, points: 0)
+    monkeypatch.setattr(interpolation_mod, "verify_forms", lambda forms, points: 0)
     with pytest.raises(VerificationError):
         vanishing_ideal((2, 2, 3), 2, degree=3, seed=16)
 
@@ -357,7 +360,7 @@ def test_interpolation_timeout():
 
 
 def test_elimination_timeout_kills_the_worker():
-    eqmod._ELIMINATION_CACHE.pop(Architecture((3, 3, 3), 2), None)
+    elimination_mod._ELIMINATION_CACHE.pop(Architecture((3, 3, 3), 2), None)
     t0 = time.monotonic()
     with pytest.raises(TimeoutError):
         vanishing_ideal((3, 3, 3), 2, method="elimination", timeout=1.0)

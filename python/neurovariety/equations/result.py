@@ -1,0 +1,182 @@
+"""The result of :func:`~neurovariety.equations.vanishing_ideal`: equations with their proof status.
+
+>>> import sympy
+>>> a, b, c = sympy.symbols("a b c")
+>>> g = Generator(sympy.Poly(4 * a * c - b**2, a, b, c, domain=sympy.ZZ), 2, None)
+>>> str(g)
+'4*a*c - b**2'
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional, Union
+
+import sympy
+
+from .._validate import choice
+from ..architecture import Architecture
+from .exact import SparseForm
+from .export import m2_text, singular_text, sympy_text
+from .grading import Grading, Multidegree
+
+__all__ = ["FORMATS", "Generator", "VanishingIdeal", "to_generator", "degree_counts"]
+
+#: The text formats of :meth:`VanishingIdeal.format`.
+FORMATS = ("sympy", "m2", "singular", "json")
+
+
+@dataclass(frozen=True)
+class Generator:
+    """One equation: a primitive integer polynomial in the coordinates."""
+
+    polynomial: sympy.Poly
+    degree: int
+    multidegree: Optional[Multidegree]
+
+    @property
+    def expr(self) -> sympy.Expr:
+        """The polynomial as a sympy expression."""
+        return self.polynomial.as_expr()
+
+    def __str__(self) -> str:
+        return str(self.expr)
+
+
+def to_generator(grading: Grading, form: SparseForm, symbols: tuple[sympy.Symbol, ...]) -> Generator:
+    """A :class:`Generator` from a homogeneous sparse integer form in the coordinates ``symbols``.
+
+    >>> g = to_generator(Grading(Architecture((2, 1, 1), 2), False), {(1, 0, 1): 4, (0, 2, 0): -1}, sympy.symbols("a b c"))
+    >>> str(g), g.degree, g.multidegree
+    ('4*a*c - b**2', 2, None)
+    """
+    exps = next(iter(form))
+    poly = sympy.Poly.from_dict(form, *symbols, domain=sympy.ZZ)
+    md = grading.multidegree(exps) if grading.multigraded else None
+    return Generator(poly, sum(exps), md)
+
+
+def degree_counts(generators: Iterable[Generator]) -> dict[int, int]:
+    """Number of generators per total degree, by increasing degree.
+
+    >>> x = sympy.Symbol("x")
+    >>> degree_counts([Generator(sympy.Poly(x**3, x), 3, None), Generator(sympy.Poly(x**2, x), 2, None)])
+    {2: 1, 3: 1}
+    """
+    out: dict[int, int] = {}
+    for g in generators:
+        out[g.degree] = out.get(g.degree, 0) + 1
+    return dict(sorted(out.items()))
+
+
+@dataclass
+class VanishingIdeal:
+    """Equations of a neurovariety with what was proved about them (see :attr:`statement`).
+
+    ``generators`` are sympy ``Poly`` over ZZ (primitive, exactly verified) with their degree and,
+    in multigraded mode, multidegree. ``part_dimensions`` maps every (multi)degree part that was
+    computed to ``dim I(V)_part`` (zero included, e.g. ``(1, 1, 1): 0`` for ``(3,3,3), r=2``);
+    ``counts`` maps total degree to the number of generators returned.
+
+    >>> from neurovariety.equations import vanishing_ideal
+    >>> res = vanishing_ideal((2, 1, 1), 2, degree=2)
+    >>> res.counts, res.r, res.verified
+    ({2: 1}, 2, True)
+    >>> print(res.format("singular").splitlines()[-1])
+    ideal I = 4*c_1_x0x0*c_1_x1x1 - c_1_x0x1^2;
+    """
+
+    architecture: Architecture
+    coordinates: tuple[str, ...]
+    generators: list[Generator]
+    part_dimensions: dict[Multidegree, int]
+    multigraded: bool
+    method: str
+    mode: str  # "generators" or "part"
+    degree_bound: Optional[int]
+    verified: bool
+    statement: str
+    primes: tuple[int, ...] = ()
+    seconds: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        """The widths of the architecture."""
+        return self.architecture.widths
+
+    @property
+    def r(self) -> Union[int, list[int]]:
+        """The activation exponent as in JSON: an int, or one per hidden layer."""
+        r: Union[int, list[int]] = self.architecture.to_dict()["r"]
+        return r
+
+    @property
+    def symbols(self) -> tuple[sympy.Symbol, ...]:
+        """The coordinates as sympy symbols."""
+        return tuple(sympy.Symbol(c) for c in self.coordinates)
+
+    @property
+    def counts(self) -> dict[int, int]:
+        """Number of generators per total degree."""
+        return degree_counts(self.generators)
+
+    @property
+    def multidegree_counts(self) -> dict[Multidegree, int]:
+        """Number of generators per multidegree (multigraded mode)."""
+        out: dict[Multidegree, int] = {}
+        for g in self.generators:
+            if g.multidegree is not None:
+                out[g.multidegree] = out.get(g.multidegree, 0) + 1
+        return out
+
+    # --- export ------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of the CLI (``--format json``)."""
+        gens = []
+        for g in self.generators:
+            entry: dict[str, Any] = {"polynomial": str(g.expr), "degree": g.degree}
+            if self.multigraded:
+                entry["multidegree"] = list(g.multidegree or ())
+            gens.append(entry)
+        return {
+            "widths": list(self.widths),
+            "r": self.r,
+            "coordinates": list(self.coordinates),
+            "generators": gens,
+            "verified": self.verified,
+            "statement": self.statement,
+        }
+
+    def to_json(self, **kwargs: Any) -> str:
+        """:meth:`to_dict` as JSON text (``kwargs`` go to :func:`json.dumps`)."""
+        return json.dumps(self.to_dict(), **kwargs)
+
+    def to_sympy(self) -> str:
+        """Plain text: ``#`` comment lines, then one sympy-parsable polynomial per line."""
+        title = f"V_{{{self.architecture}}}: {len(self.generators)} polynomial(s) in {len(self.coordinates)} coordinates"
+        labels = [
+            f"degree {g.degree}" + (f", multidegree {g.multidegree}" if self.multigraded else "") for g in self.generators
+        ]
+        return sympy_text(title, self.statement, [g.expr for g in self.generators], labels)
+
+    def to_m2(self) -> str:
+        """Macaulay2 input (coordinate names without underscores; multigraded ring if applicable)."""
+        blocks = Grading(self.architecture, True).block_sizes if self.multigraded else None
+        return m2_text(self.coordinates, [g.expr for g in self.generators], self.statement, blocks)
+
+    def to_singular(self) -> str:
+        """Singular input (ring over Q with degree reverse lex order)."""
+        return singular_text(self.coordinates, [g.expr for g in self.generators], self.statement)
+
+    def format(self, fmt: str) -> str:
+        """``fmt`` in ``sympy | m2 | singular | json``."""
+        choice(fmt, "format", FORMATS)
+        if fmt == "json":
+            return self.to_json(indent=None)
+        if fmt == "m2":
+            return self.to_m2()
+        if fmt == "singular":
+            return self.to_singular()
+        return self.to_sympy()
