@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Optional
+import warnings
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional
 
 import click
 
-from ..sweep import _default_jobs, collect_architectures, parse_int_set, run_sweep
+from .._progress import progress_enabled
+from ..errors import InvalidInputError, ResourceLimitError
+from ..sweep import DEFAULT_MAX_JOBS, Selection, SweepWarning, arch_line, run_sweep, select_architectures
+from ..sweep.run import validate_sweep
+from .options import INTEGERS, progress_for, quiet_option, seed_option
 
 _EPILOG = """\b
 Examples:
@@ -23,7 +28,70 @@ ARCH_FILE has one architecture per line, "WIDTHS R", with # comments. R is one e
 ("3,3,3 2") or a list: per-layer when it has one entry per hidden layer ("3,4,5,6 2,3"),
 otherwise one run per entry ("3,4,5 2,3" runs r=2 and r=3); "[2, 3]" is always per-layer.
 A CSV with Widths/Activation columns (a previous sweep's output) works too.
+
+\b
+Exit status: 0 done (timeouts and errors are rows, not failures), 2 invalid input,
+1 failure (e.g. out of disk space), 130 / 143 interrupted by SIGINT / SIGTERM (rerun with --resume).
 """
+
+
+def _translate(message: str) -> str:
+    """Library wording -> command-line wording."""
+    return (message.replace("resume=True (--resume)", "--resume").replace("overwrite=True (--overwrite)", "--overwrite")
+            .replace("--resume (resume=True)", "--resume"))
+
+
+@contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """SweepWarnings (e.g. a torn row dropped on resume) as ``warning: ...`` lines on stderr."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", SweepWarning)
+        previous = warnings.showwarning
+
+        def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+            if issubclass(category, SweepWarning):
+                click.echo(f"warning: {message}", err=True)
+            else:
+                previous(message, category, *args, **kwargs)
+
+        warnings.showwarning = show
+        yield
+
+
+def _select(arch_file: Optional[str], archs: tuple[str, ...], grid: dict[str, Any], max_jobs: int) -> Selection:
+    try:
+        selection = select_architectures(arch_file, archs, max_jobs=max_jobs, **grid)
+    except (InvalidInputError, ResourceLimitError) as e:
+        raise click.UsageError(str(e)) from None
+    if selection.count().total == 0:
+        raise click.UsageError(
+            "no architectures: give ARCH_FILE, --arch \"3,3,3 2\" or a grid (--depth 2..3 --widths 1..6)"
+        )
+    return selection
+
+
+def _run(selection: Selection, settings: dict[str, Any], quiet: bool) -> None:
+    progress = progress_for(quiet)
+    say = not quiet and not progress_enabled(progress)  # else run_sweep printed the summary itself
+    try:
+        with _warnings_as_lines():
+            df = run_sweep(selection, progress=progress, **settings)
+    except FileExistsError as e:
+        raise click.ClickException(_translate(str(e))) from None
+    except KeyboardInterrupt as e:
+        summary = getattr(e, "summary", None)
+        if say and summary is not None:
+            click.echo(_translate(str(summary)), err=True)
+        # Rows written so far are on disk. Exit status 128 + signal number, as a shell reports a
+        # process killed by that signal.
+        raise click.exceptions.Exit(128 + int(getattr(e, "signum", 2))) from None
+    except (InvalidInputError, ResourceLimitError) as e:
+        raise click.UsageError(_translate(str(e))) from None
+    except (OSError, RuntimeError, ValueError) as e:
+        summary = getattr(e, "sweep_summary", None)
+        raise click.ClickException(f"{e}" + (f"\n{_translate(str(summary))}" if say and summary is not None else "")) from None
+    if say:
+        click.echo(_translate(str(df.attrs["summary"])), err=True)
 
 
 @click.command("sweep", epilog=_EPILOG)
@@ -37,6 +105,8 @@ A CSV with Widths/Activation columns (a previous sweep's output) works too.
 @click.option("--d0", metavar="RANGE", help="Grid filter: allowed input widths d0, e.g. 2 or 2..3.")
 @click.option("--dL", "--dl", "d_last", metavar="RANGE", help="Grid filter: allowed output widths dL.")
 @click.option("--max-params", type=click.IntRange(min=1), help="Grid filter: at most this many weights.")
+@click.option("--max-jobs", type=click.IntRange(min=1), default=DEFAULT_MAX_JOBS, show_default=True,
+              help="Refuse sweeps of more architectures than this (grids are counted, not enumerated).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
               help="Seconds per architecture; the job's process is killed past it.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
@@ -52,101 +122,50 @@ A CSV with Widths/Activation columns (a previous sweep's output) works too.
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Run on this Dask distributed scheduler.")
 @click.option("--method", type=click.Choice(["auto", "evaluation", "monomial"]),
               help="Passed to neurovariety.dimension.")
-@click.option("--primes", metavar="P1,P2", help="Primes passed to neurovariety.dimension.")
+@click.option("--primes", type=INTEGERS, metavar="P1,P2", help="Primes passed to neurovariety.dimension.")
 @click.option("--trials", type=click.IntRange(min=1), help="Trials passed to neurovariety.dimension.")
-@click.option("--seed", type=int, help="Base seed: per-architecture seeds are derived from it (reproducible).")
+@seed_option
 @click.option("--shuffle", is_flag=True, help="Run in a random order fixed by --seed (steadier ETA).")
 @click.option("--memory-limit", type=click.IntRange(min=1), metavar="MB",
               help="Address-space limit per worker; exceeding it is recorded as an error.")
 @click.option("--dry-run", is_flag=True, help="Print the architectures that would run and exit.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@quiet_option
 @click.option("--compute", hidden=True, help="'module:function' replacing neurovariety.dimension (testing).")
-def sweep(
-    arch_file: Optional[str],
-    archs: tuple[str, ...],
-    depth: Optional[str],
-    widths: Optional[str],
-    r_values: Optional[str],
-    non_increasing: bool,
-    d0: Optional[str],
-    d_last: Optional[str],
-    max_params: Optional[int],
-    timeout: float,
-    jobs: Optional[int],
-    out: str,
-    timeouts: Optional[str],
-    errors: Optional[str],
-    resume: bool,
-    overwrite: bool,
-    scheduler: Optional[str],
-    method: Optional[str],
-    primes: Optional[str],
-    trials: Optional[int],
-    seed: Optional[int],
-    shuffle: bool,
-    memory_limit: Optional[int],
-    dry_run: bool,
-    quiet: bool,
-    compute: Optional[str],
-) -> None:
+def sweep(arch_file: Optional[str], archs: tuple[str, ...], depth: Optional[str], widths: Optional[str],
+          r_values: Optional[str], non_increasing: bool, d0: Optional[str], d_last: Optional[str],
+          max_params: Optional[int], max_jobs: int, timeout: float, jobs: Optional[int], out: str,
+          timeouts: Optional[str], errors: Optional[str], resume: bool, overwrite: bool, scheduler: Optional[str],
+          method: Optional[str], primes: Optional[tuple[int, ...]], trials: Optional[int], seed: Optional[int],
+          shuffle: bool, memory_limit: Optional[int], dry_run: bool, quiet: bool, compute: Optional[str]) -> None:
     """Compute dimensions of many architectures, each stopped after --timeout seconds.
 
     Results go to --out (columns Widths, Activation, Ambient Dimension, Expected Dimension,
     Dimension, Defect, Time Taken (seconds), then Certified, Upper Bound, Bound, Method, Primes,
-    Trials); timed-out architectures to --timeouts, crashed ones to --errors. Every row is
-    flushed as soon as it is known; after Ctrl-C or a crash, rerun with --resume.
+    Trials, Error Bound); timed-out architectures to --timeouts, crashed ones to --errors. Every
+    option is checked before the first job. Every row is written as soon as it is known; after
+    Ctrl-C or a crash, rerun with --resume.
     """
     if resume and overwrite:
         raise click.UsageError("--resume and --overwrite are mutually exclusive")
+    grid = {"depth": depth, "widths": widths, "r": r_values, "non_increasing": non_increasing, "d0": d0,
+            "dL": d_last, "max_params": max_params}
+    selection = _select(arch_file, archs, grid, max_jobs)
+    settings: dict[str, Any] = {"timeout": timeout, "jobs": jobs, "compute": compute, "method": method,
+                                "primes": primes, "trials": trials, "seed": seed, "shuffle": shuffle,
+                                "memory_limit_mb": memory_limit, "scheduler": scheduler, "max_jobs": max_jobs}
     try:
-        job_list = collect_architectures(
-            arch_file, archs, depth=depth, widths=widths, r=r_values, non_increasing=non_increasing,
-            d0=d0, dL=d_last, max_params=max_params,
-        )
-    except ValueError as e:
+        validate_sweep(options=None, progress=None, **settings)
+    except InvalidInputError as e:
         raise click.UsageError(str(e)) from None
-    if not job_list:
-        raise click.UsageError(
-            "no architectures: give ARCH_FILE, --arch \"3,3,3 2\" or a grid (--depth 2..3 --widths 1..6)"
-        )
-    try:
-        prime_list = parse_int_set(primes, "primes") if primes else None
-    except ValueError as e:
-        raise click.BadParameter(str(e), param_hint="--primes") from None
     if dry_run:
-        for j in job_list:
-            click.echo(f"{','.join(map(str, j.widths))} {j.activation_label.strip('[]').replace(' ', '')}")
-        click.echo(f"{len(job_list)} architectures", err=True)
+        n = 0
+        for a in selection:
+            click.echo(arch_line(a))
+            n += 1
+        click.echo(f"{n} architectures", err=True)
         return
-    try:
-        run_sweep(
-            job_list,
-            timeout=timeout,
-            jobs=jobs if jobs is not None else _default_jobs(),
-            out=Path(out),
-            timeouts=timeouts,
-            errors=errors,
-            resume=resume,
-            overwrite=overwrite,
-            scheduler=scheduler,
-            compute=compute,
-            method=method,
-            primes=prime_list,
-            trials=trials,
-            seed=seed,
-            shuffle=shuffle,
-            memory_limit_mb=memory_limit,
-            progress=not quiet,
-        )
-    except FileExistsError as e:
-        raise click.ClickException(str(e).replace("resume=True (--resume)", "--resume")
-                                   .replace("overwrite=True (--overwrite)", "--overwrite")) from None
-    except (ValueError, RuntimeError) as e:
-        raise click.ClickException(str(e)) from None
-    except KeyboardInterrupt as e:
-        # Rows written so far are on disk; the summary was printed by run_sweep.
-        # Exit status 128 + signal number, as a shell reports a process killed by that signal.
-        raise click.exceptions.Exit(128 + getattr(e, "signum", 2)) from None
+    _run(selection, {**settings, "out": out, "timeouts": timeouts, "errors": errors, "resume": resume,
+                     "overwrite": overwrite}, quiet)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m neurovariety.cli.sweep`
