@@ -21,7 +21,7 @@ import time
 from neurovariety.sweep import grid_architectures, run_sweep
 
 
-def noop_compute(widths, r, **options):
+def noop_compute(arch, *, seed=None, options=None):
     """Returns at once: what is left of a sweep's time is its own overhead."""
     return 0
 
@@ -37,9 +37,9 @@ def bench(label: str, jobs_list, *, timeout: float, jobs: int, compute=None, pro
     print(f"{label}: {len(jobs_list)} architectures in {elapsed:.2f} s (incl. worker start-up) = "
           f"{rate:.0f} architectures/s; done {s.done}, timed out {s.timeout}, errors {s.error}")
     if s.done:
-        t = df["Time Taken (seconds)"]
+        t = df["seconds"]
         print(f"    per-architecture compute time: median {t.median() * 1e3:.2f} ms, "
-              f"max {t.max():.3f} s ({df.loc[t.idxmax(), 'Widths']} r={df.loc[t.idxmax(), 'Activation']})")
+              f"max {t.max():.3f} s ({df.loc[t.idxmax(), 'widths']} r={df.loc[t.idxmax(), 'r']})")
     return rate
 
 

@@ -283,7 +283,7 @@ def test_cli_json_has_exactly_the_promised_keys():
 def test_cli_generic_and_unit():
     out = CliRunner().invoke(learning_degree_command, ["2,1,1", "-r", "3", "--generic", "--json", "--seed", "1"])
     assert out.exit_code == 0 and json.loads(out.output)["count"] == 7
-    out = CliRunner().invoke(learning_degree_command, ["2,1,1", "-r", "2", "--unit", "--no-progress", "--seed", "1"])
+    out = CliRunner().invoke(learning_degree_command, ["2,1,1", "-r", "2", "--unit", "--quiet", "--seed", "1"])
     assert out.exit_code == 0 and "unit ED degree" in out.output and "verified" in out.output
 
 

@@ -45,6 +45,8 @@ T = TypeVar("T")
 
 def integer(value: object, name: str) -> int:
     """``value`` as a Python int: ints and numpy integers only (no floats, never a bool)."""
+    if type(value) is int:  # the common case, without the slower ABC checks below
+        return value
     if isinstance(value, (bool, np.bool_)):
         raise InvalidInputError(f"{name} must be an integer, got {value!r}")
     if isinstance(value, numbers.Integral):

@@ -83,6 +83,15 @@ class Architecture:
         object.__setattr__(self, "r", rs)
         object.__setattr__(self, "exponent", exponent)
 
+    @classmethod
+    def _trusted(cls, widths: tuple[int, ...], r: tuple[int, ...]) -> "Architecture":
+        """An architecture from parts of a validated one (no re-validation: hot in bound recursions)."""
+        self = object.__new__(cls)
+        object.__setattr__(self, "widths", widths)
+        object.__setattr__(self, "r", r)
+        object.__setattr__(self, "exponent", r[0] if r and len(set(r)) == 1 else None)
+        return self
+
     # --- construction from other forms ----------------------------------------------------------
     @classmethod
     def parse(cls, widths: str, r: str = "2") -> "Architecture":
@@ -199,8 +208,8 @@ class Architecture:
         if not 0 < k < self.depth:
             raise InvalidInputError(f"split index must satisfy 0 < k < L={self.depth}, got {k}")
         return (
-            Architecture(self.widths[: k + 1], list(self.r[: k - 1])),
-            Architecture(self.widths[k:], list(self.r[k:])),
+            Architecture._trusted(self.widths[: k + 1], self.r[: k - 1]),
+            Architecture._trusted(self.widths[k:], self.r[k:]),
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -12,7 +12,18 @@ the theorem it comes from:
   is the cone over the ``d1``-th secant variety of the Veronese variety ``nu_r(P^{d0-1})``;
 * the **splitting bound**: for ``0 < k < L``, ``dim V_(d0..dL) <= dim V_(d0..dk) + dim V_(dk..dL) - dk``
   (the composition is a map from a product, and rescaling the ``dk`` neurons of layer ``k`` is
-  lost in it), applied recursively.
+  lost in it), applied recursively;
+* the **width-one bottleneck formula**: if a hidden width ``dk = 1``, every output is
+  ``c_j u^e`` for one polynomial ``u`` of ``V_(d0..dk)``, so ``dim V = dim V_(d0..dk) + dL - 1``;
+* the **linear-layer merge**: a hidden layer with ``r_k = 1`` and ``dk >= min(d_{k-1}, d_{k+1})``
+  composes its two matrices into an arbitrary one, so ``V`` equals the variety of the
+  architecture without that layer;
+* the **quadratic-output bound** for one output after a square (``dL = 1``, ``r_{L-1} = 2``,
+  ``m = d_{L-1}``): ``f = q(h)`` for a quadratic form ``q`` in the ``m`` outputs ``h`` of
+  ``V' = V_(d0..d_{L-1})``, and ``GL_m`` acts on the pairs ``(q, h)`` with orbits of dimension at
+  least ``m s`` (``s`` the rank of the span of ``h``; a rank at a random point over F_p is a proved
+  lower bound for it), so ``dim V <= dim V' + m(m+1)/2 - m s``. For ``(d0, d1, 1)`` it is the
+  ``r = 2`` case of Alexander–Hirschowitz; deeper, it is what makes ``(..., 3, 2, 1)`` defective.
 
 >>> upper_bound(Architecture((2, 1, 2, 1), 2))
 (2, 'splitting bound at layer 1')
@@ -24,6 +35,7 @@ import functools
 from math import comb
 from typing import Optional, Sequence
 
+from . import _core
 from ._validate import positive_int
 from .architecture import Architecture, ArchitectureLike, RSpec
 
@@ -32,6 +44,7 @@ __all__ = [
     "alexander_hirschowitz_dimension",
     "linear_dimension",
     "upper_bound",
+    "span_rank_lower_bound",
 ]
 
 #: (r, d0, d1) of the four sporadic defective cases of Alexander–Hirschowitz, each of defect 1:
@@ -69,6 +82,62 @@ def linear_dimension(widths: Sequence[int]) -> int:
     return k * (widths[0] + widths[-1] - k)
 
 
+def _mergeable_linear_layer(arch: Architecture) -> Optional[int]:
+    """A hidden layer ``k`` with ``r_k = 1`` whose two matrices compose to an arbitrary one."""
+    for k in range(1, arch.depth):
+        if arch.r[k - 1] == 1 and arch.widths[k] >= min(arch.widths[k - 1], arch.widths[k + 1]):
+            return k
+    return None
+
+
+def _merged(arch: Architecture, k: int) -> Architecture:
+    return Architecture._trusted(arch.widths[:k] + arch.widths[k + 1 :], arch.r[: k - 1] + arch.r[k:])
+
+
+@functools.lru_cache(maxsize=65536)
+def span_rank_lower_bound(arch: Architecture) -> int:
+    """A proved lower bound for the dimension of the span of the ``dL`` outputs of a generic
+    network of ``arch``.
+
+    The outputs are ``W_L a`` for the activations ``a`` feeding the last layer; for generic
+    ``W_L`` their span has dimension ``min(dL, s_a)``, ``s_a`` the span dimension of ``a``. The
+    gradient of a network with respect to ``W_L[0, i]`` at a point ``x`` is ``c_0 a_i(x)``, so the
+    rank over F_p of these gradient columns at random points (rows scaled by ``c_0``) is at most
+    ``s_a``: a lower bound.
+
+    >>> span_rank_lower_bound(Architecture((2, 3, 2), 2))
+    2
+    """
+    if arch.depth == 1:
+        return min(arch.dL, arch.d0)
+    d_in = arch.widths[-2]
+    p = int(_core.DEFAULT_PRIMES[0])
+    grads = _core.evaluation_jacobian(list(arch.widths), list(arch.r), p, d_in + 2, None, 0x5A17)
+    offset = arch.num_params - arch.dL * d_in
+    return min(arch.dL, int(_core.matrix_rank(grads[:, offset : offset + d_in].copy(), p)))
+
+
+def _quadratic_output_bound(arch: Architecture, best: int) -> Optional[int]:
+    if arch.depth < 2 or arch.dL != 1 or arch.r[-1] != 2:
+        return None
+    prefix = arch.split(arch.depth - 1)[0]
+    m, prefix_bound = arch.widths[-2], _upper_bound(prefix)[0]
+    if prefix_bound + m * (m + 1) // 2 - m * m >= best:
+        return None  # cannot win even with the largest span: skip the rank computation
+    return prefix_bound + m * (m + 1) // 2 - m * span_rank_lower_bound(prefix)
+
+
+def _structural_bounds(arch: Architecture) -> list[tuple[int, str]]:
+    out = []
+    k = _mergeable_linear_layer(arch)
+    if k is not None:
+        out.append((_upper_bound(_merged(arch, k))[0], f"linear-layer merge at layer {k}"))
+    if 1 in arch.hidden_widths:
+        k = arch.hidden_widths.index(1) + 1
+        out.append((_upper_bound(arch.split(k)[0])[0] + arch.dL - 1, f"width-one bottleneck formula at layer {k}"))
+    return out
+
+
 @functools.lru_cache(maxsize=65536)
 def _upper_bound(arch: Architecture) -> tuple[int, str]:
     best, source = arch.expected_dim, "expected dimension"
@@ -79,11 +148,17 @@ def _upper_bound(arch: Architecture) -> tuple[int, str]:
         value = alexander_hirschowitz_dimension(arch.d0, arch.widths[1], arch.r[0])
         if value <= best:
             return value, "Alexander–Hirschowitz theorem"
+    candidates = []
     for k in range(1, arch.depth):
         left, right = arch.split(k)
-        value = _upper_bound(left)[0] + _upper_bound(right)[0] - arch.widths[k]
+        candidates.append((_upper_bound(left)[0] + _upper_bound(right)[0] - arch.widths[k], f"splitting bound at layer {k}"))
+    candidates += _structural_bounds(arch)  # on a tie the splitting bound is named (it is the older result)
+    for value, name in candidates:
         if value < best:
-            best, source = value, f"splitting bound at layer {k}"
+            best, source = value, name
+    quadratic = _quadratic_output_bound(arch, best)
+    if quadratic is not None and quadratic < best:
+        best, source = quadratic, "quadratic-output bound"
     return best, source
 
 

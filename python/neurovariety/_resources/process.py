@@ -308,11 +308,11 @@ class WorkerProcess:
             raise RuntimeError(f"worker process failed to start: {msg[1]}")
         self.ready = True
 
-    def run_blocking(self, args: tuple, kwargs: Optional[dict], timeout: float) -> Outcome:
+    def run_blocking(self, args: tuple, kwargs: Optional[dict], timeout: Optional[float]) -> Outcome:
         """Run one job to completion or timeout.
 
         Returns ``("ok", value, seconds)``, ``("error", reason, seconds, recycle, exc_blob)`` or
-        ``("timeout", seconds, pid)`` (then the worker has been killed).
+        ``("timeout", seconds, pid)`` (then the worker has been killed). ``timeout=None`` waits forever.
         """
         self.submit(0, args, kwargs)
         if not self.rx.poll(timeout):
@@ -339,20 +339,20 @@ def run_isolated(
     args: tuple = (),
     kwargs: Optional[dict] = None,
     *,
-    timeout: float,
+    timeout: Optional[float],
     memory_limit_mb: Optional[int] = None,
 ) -> Any:
     """Run ``func(*args, **kwargs)`` in a fresh worker process and return its value.
 
-    The process is killed at ``timeout`` seconds (:class:`ComputationTimeout`). An exception in
+    The process is killed at ``timeout`` seconds (:class:`ComputationTimeout`; ``None``: no limit). An exception in
     the child is re-raised here (its own type when it survives pickling, else ``RuntimeError``
     with its text); a child that dies raises ``RuntimeError`` naming the signal.
     """
     worker = WorkerProcess(pickle_callable(func, "function"), memory_limit_mb)
     try:
         start = time.monotonic()
-        worker.wait_ready(min(STARTUP_TIMEOUT, max(timeout, 30.0)))
-        remaining = max(0.1, timeout - (time.monotonic() - start))
+        worker.wait_ready(STARTUP_TIMEOUT if timeout is None else min(STARTUP_TIMEOUT, max(timeout, 30.0)))
+        remaining = None if timeout is None else max(0.1, timeout - (time.monotonic() - start))
         out = worker.run_blocking(args, kwargs, remaining)
     finally:
         worker.kill()

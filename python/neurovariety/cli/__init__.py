@@ -68,9 +68,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     try:
         rc = _exit_code(cli.main(args=list(argv) if argv is not None else None, prog_name="neurovariety",
                                  standalone_mode=False))
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
         click.echo("aborted", err=True)
-        rc = 130
+        rc = 128 + int(getattr(exc.__cause__, "signum", 2))
     except click.ClickException as exc:
         exc.show()
         rc = exc.exit_code

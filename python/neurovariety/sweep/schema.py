@@ -375,11 +375,38 @@ def _dimension_columns(out: "pd.DataFrame", raw: "pd.DataFrame", keep: np.ndarra
     out["filling"] = out["dimension"] == out["ambient"]
 
 
-def tidy_results_frame(raw: "pd.DataFrame", source: str = "") -> "pd.DataFrame":
+def _dimension_value(value: object) -> Optional[int]:
+    """A dimension cell as an int, or None when it is not a non-negative integer (``abc``, empty,
+    ``-5``, ``15.7``)."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return int(value) if value >= 0 else None
+    if isinstance(value, (float, np.floating)):
+        return int(value) if math.isfinite(value) and value >= 0 and float(value).is_integer() else None
+    text = str(value).strip()
+    return int(text) if text.isdigit() else None
+
+
+def _invalid_rows(raw: "pd.DataFrame", dims: list[Optional[int]], source: str,
+                  lines: Optional[Sequence[int]]) -> list[dict[str, Any]]:
+    out = []
+    for i, (d, v) in enumerate(zip(dims, raw["Dimension"])):
+        if d is None:
+            line = lines[i] if lines is not None and i < len(lines) else i + 2
+            out.append({"source": source or "results", "line": int(line), "widths": str(raw["Widths"].iloc[i]),
+                        "value": "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v),
+                        "reason": "the dimension is not a non-negative integer"})
+    return out
+
+
+def tidy_results_frame(raw: "pd.DataFrame", source: str = "", lines: Optional[Sequence[int]] = None) -> "pd.DataFrame":
     """The tidy frame (:data:`TIDY_COLUMNS`, then the other columns snake_cased) of a results table
     with the :data:`RESULT_COLUMNS` layout (ours, or the paper's CSVs).
 
-    Rows without a numeric dimension are dropped; how many is ``df.attrs["dropped"]``.
+    Rows whose dimension is not a non-negative integer (a failed job in a paper CSV, or a corrupt
+    value) are left out of the frame and listed in ``df.attrs["invalid"]`` with their line number
+    (``lines``: the file line of each row; default: row index + 2); ``df.attrs["dropped"]`` counts them.
 
     >>> import pandas as pd
     >>> raw = pd.DataFrame({"Widths": ["[3, 2, 1]"], "Activation": ["2"], "Ambient Dimension": [6],
@@ -395,18 +422,20 @@ def tidy_results_frame(raw: "pd.DataFrame", source: str = "") -> "pd.DataFrame":
             f"{source or 'results'}: not a results table: expected the columns {', '.join(RESULT_COLUMNS[:5])}, "
             f"got {', '.join(map(str, raw.columns))}"
         )
-    dims = pd.to_numeric(raw["Dimension"], errors="coerce")
-    keep = dims.notna().to_numpy()
+    parsed = [_dimension_value(v) for v in raw["Dimension"]]
+    keep = np.array([d is not None for d in parsed], dtype=bool)
+    dims = np.array([d for d in parsed if d is not None], dtype=np.int64)
     archs: list[Architecture] = []
     for i, (w, a) in enumerate(zip(raw["Widths"], raw["Activation"])):
         if keep[i]:
             try:
                 archs.append(_frame_architecture(w, a))
             except ValueError as exc:
-                raise InvalidInputError(f"{source or 'results'}: row {i}: {exc}") from None
+                line = lines[i] if lines is not None and i < len(lines) else i + 2
+                raise InvalidInputError(f"{source or 'results'}:{line}: {exc}") from None
     out = pd.DataFrame(index=range(len(archs)))
     _shape_columns(out, archs)
-    _dimension_columns(out, raw, keep, archs, dims[keep].astype(np.int64).to_numpy(), source)
+    _dimension_columns(out, raw, keep, archs, dims, source)
     cert = raw["Certified"][keep] if "Certified" in cols else [pd.NA] * len(out)
     out["certified"] = pd.array([_parse_bool(v) for v in cert], dtype="boolean")
     secs = raw["Time Taken (seconds)"][keep] if "Time Taken (seconds)" in cols else None
@@ -417,5 +446,6 @@ def tidy_results_frame(raw: "pd.DataFrame", source: str = "") -> "pd.DataFrame":
         name = _snake(col)
         if col not in used and name and name not in out.columns:
             out[name] = raw.loc[raw.index[keep], col].to_numpy()
-    out.attrs["dropped"] = int((~keep).sum())
+    out.attrs["invalid"] = _invalid_rows(raw, parsed, source, lines)
+    out.attrs["dropped"] = len(out.attrs["invalid"])
     return out
