@@ -292,3 +292,37 @@ def test_cli_errors_are_one_line(args):
     out = CliRunner().invoke(learning_degree_command, args + ["--json"])
     assert out.exit_code != 0
     assert "Traceback" not in out.output and out.output.strip().splitlines()[-1].startswith("Error")
+
+
+# ------------------------------------------------------------------------------------------------
+# exact counts by a real Gröbner engine (Singular / Macaulay2, Debian packages; skipped without)
+# ------------------------------------------------------------------------------------------------
+from neurovariety._resources import find_program  # noqa: E402
+
+
+@pytest.mark.parametrize("engine", ["singular", "macaulay2"])
+@pytest.mark.parametrize("case", [((2, 1, 1), 2, "generic"), ((2, 1, 1), 3, "data"), ((2, 1, 2), 2, "unit")])
+def test_external_engines_agree_with_sympy(engine, case):
+    if find_program(engine) is None:
+        pytest.skip(f"{engine} is not installed (apt-get install {engine})")
+    widths, r, weights = case
+    ours = cr.exact_critical_count(widths, r, weights=weights, seed=3, engine=engine, timeout=120)
+    reference = cr.exact_critical_count(widths, r, weights=weights, seed=3, engine="sympy")
+    assert (ours.solutions, ours.functions, ours.engine) == (reference.solutions, reference.functions, engine)
+
+
+def test_singular_counts_the_generic_ed_degree_of_223():
+    if find_program("singular") is None:
+        pytest.skip("Singular is not installed (apt-get install singular)")
+    res = cr.exact_critical_count((2, 2, 3), 2, weights="generic", seed=1, engine="singular", timeout=300)
+    assert (res.functions, res.fibre) == (39, 2)  # SPEC: gED of 3x3 rank <= 2 matrices
+    assert cr.exact_critical_count((2, 2, 3), 2, weights="data", seed=1, engine="singular", timeout=300).functions == 3
+
+
+def test_missing_engine_is_a_clear_error(monkeypatch):
+    import neurovariety.critical.exact as exact
+
+    monkeypatch.setattr(exact, "find_program", lambda name: None)
+    with pytest.raises(NotImplementedError, match="apt-get install singular"):
+        cr.exact_critical_count((2, 1, 1), 2, engine="singular")
+    assert cr.exact_critical_count((2, 1, 1), 2, seed=0).engine == "sympy"  # auto falls back

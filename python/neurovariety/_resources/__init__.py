@@ -16,8 +16,12 @@ from .process import (
     resolve_callable,
     run_isolated,
 )
+from .programs import PROGRAMS, find_program, run_program
 
 __all__ = [
+    "PROGRAMS",
+    "find_program",
+    "run_program",
     "ENV_MEMORY_LIMIT",
     "STARTUP_TIMEOUT",
     "WorkerProcess",
