@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import neurovariety as nv
+import neurovariety.equations as eq
 from neurovariety.architecture import Architecture, monomial_exponents
 from neurovariety.cli.equations import equations as equations_cmd
 from neurovariety.equations import (
@@ -446,3 +447,28 @@ def test_cli_bad_input_is_one_line_without_traceback(args):
     assert out.exit_code != 0
     assert "Traceback" not in out.output and "Error" in out.output
     assert not isinstance(out.exception, Exception) or isinstance(out.exception, SystemExit)
+
+
+# --------------------------------------------------------------------------------------------
+# Hilbert function
+# --------------------------------------------------------------------------------------------
+@settings(max_examples=12, deadline=None)
+@given(d0=st.integers(2, 4), r=st.integers(2, 4), t=st.integers(1, 3))
+def test_hilbert_function_of_veronese_varieties(d0, r, t):
+    # (d0, 1, 1): the cone over the Veronese variety nu_r(P^{d0-1}); its coordinate ring in degree
+    # t is the space of forms of degree r t in d0 variables.
+    import math
+
+    df = eq.hilbert_function((d0, 1, 1), r, max_degree=t, seed=1)
+    row = df[df["degree"] == t].iloc[0]
+    assert row["quotient"] == math.comb(d0 - 1 + r * t, d0 - 1)
+    assert row["ring"] == math.comb(math.comb(d0 + r - 1, r) + t - 1, t)
+    assert row["ideal"] == row["ring"] - row["quotient"]
+
+
+def test_hilbert_function_matches_the_ideal_parts_of_example_4_4():
+    df = eq.hilbert_function((3, 3, 3), 2, max_degree=4, seed=2)
+    parts = eq.vanishing_ideal((3, 3, 3), 2, max_degree=4, seed=2).part_dimensions
+    got = {tuple(d): int(i) for d, i in zip(df["degree"], df["ideal"]) if sum(d) > 0}
+    assert got == {tuple(a): k for a, k in parts.items()}
+    assert got[(1, 1, 1)] == 0 and got[(2, 1, 1)] == 3

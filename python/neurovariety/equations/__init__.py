@@ -79,6 +79,7 @@ from ..errors import VerificationError
 from .coordinates import coordinate_names, coordinate_symbols, monomial_label, weight_degree
 from .elimination import by_elimination
 from .exact import VERIFY_BOUND, exact_network_coefficients, random_exact_point
+from .hilbert import hilbert_function
 from .interpolation import by_interpolation
 from .request import MAX_PART_MONOMIALS, ideal_request
 from .result import Generator, VanishingIdeal
@@ -95,6 +96,7 @@ __all__ = [
     "random_exact_point",
     "weight_degree",
     "MAX_PART_MONOMIALS",
+    "hilbert_function",
     "VERIFY_BOUND",
 ]
 
