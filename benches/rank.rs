@@ -11,8 +11,9 @@
 //! Quick run: `cargo bench --bench rank -- --quick` (add `--features gemm/x86-v4` until it is in
 //! Cargo.toml, or the f64 products run on AVX2 only).
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use neurovariety_core::field::{PrimeField, SplitMix64, DEFAULT_PRIMES};
-use neurovariety_core::rank;
+use neurovariety_core::field::{PrimeField, DEFAULT_PRIMES};
+use neurovariety_core::linalg;
+use neurovariety_core::rng::SplitMix64;
 use std::hint::black_box;
 
 fn random_matrix(rows: usize, cols: usize, field: &PrimeField, seed: u64) -> Vec<u64> {
@@ -40,7 +41,7 @@ fn bench_rank_square(c: &mut Criterion) {
     group.sample_size(10);
     for &n in &[500usize, 1000, 2000] {
         let m = random_matrix(n, n, &field, n as u64);
-        group.bench_with_input(BenchmarkId::from_parameter(n), &m, |b, m| b.iter(|| rank::rank(field, n, n, m.clone())));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &m, |b, m| b.iter(|| linalg::rank(field, n, n, m.clone())));
     }
     group.finish();
 }
@@ -52,7 +53,7 @@ fn bench_jacobian_shape(c: &mut Criterion) {
     for &n in &[1000usize, 2000] {
         let rows = n - 56;
         let m = jacobian_like(rows, n, 60, &field, 7);
-        group.bench_with_input(BenchmarkId::from_parameter(n), &m, |b, m| b.iter(|| rank::rank(field, rows, n, m.clone())));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &m, |b, m| b.iter(|| linalg::rank(field, rows, n, m.clone())));
     }
     group.finish();
     let mut group = c.benchmark_group("nullspace");
@@ -60,7 +61,7 @@ fn bench_jacobian_shape(c: &mut Criterion) {
     for &n in &[1000usize, 2000] {
         let rows = n - 56;
         let m = jacobian_like(rows, n, 60, &field, 7);
-        group.bench_with_input(BenchmarkId::from_parameter(n), &m, |b, m| b.iter(|| rank::nullspace(field, rows, n, m.clone())));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &m, |b, m| b.iter(|| linalg::nullspace(field, rows, n, m.clone())));
     }
     group.finish();
 }
@@ -72,7 +73,7 @@ fn bench_large_prime(c: &mut Criterion) {
     for &p in &[67_108_879u64, 4_294_967_291, (1 << 61) - 1] {
         let field = PrimeField::new(p).unwrap();
         let m = random_matrix(n, n, &field, p);
-        group.bench_with_input(BenchmarkId::from_parameter(p), &m, |b, m| b.iter(|| rank::rank(field, n, n, m.clone())));
+        group.bench_with_input(BenchmarkId::from_parameter(p), &m, |b, m| b.iter(|| linalg::rank(field, n, n, m.clone())));
     }
     group.finish();
 }
@@ -82,7 +83,7 @@ fn bench_large_prime(c: &mut Criterion) {
 /// block over a packed panel of B. LLVM turns the inner loops into AVX-512 `vpmuldq`/`vpaddq`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
-unsafe fn int_simd_product(n: usize, a: &[i32], b: &[i32], c: &mut [i64]) {
+fn int_simd_product(n: usize, a: &[i32], b: &[i32], c: &mut [i64]) {
     const MR: usize = 4;
     const NR: usize = 16;
     const KC: usize = 256;
@@ -132,28 +133,31 @@ fn bench_product_kernel(c: &mut Criterion) {
     group.throughput(Throughput::Elements((n * n * n) as u64)); // multiply-adds
     group.bench_function("f64_gemm_1thread", |bch| {
         let mut cf = vec![0f64; n * n];
-        bch.iter(|| unsafe {
-            gemm::gemm(
-                n,
-                n,
-                n,
-                cf.as_mut_ptr(),
-                1,
-                n as isize,
-                false,
-                af.as_ptr(),
-                1,
-                n as isize,
-                bf.as_ptr(),
-                1,
-                n as isize,
-                0.0,
-                1.0,
-                false,
-                false,
-                false,
-                gemm::Parallelism::None,
-            );
+        bch.iter(|| {
+            // SAFETY: the three buffers are n × n row-major (strides n, 1) and distinct.
+            unsafe {
+                gemm::gemm(
+                    n,
+                    n,
+                    n,
+                    cf.as_mut_ptr(),
+                    1,
+                    n as isize,
+                    false,
+                    af.as_ptr(),
+                    1,
+                    n as isize,
+                    bf.as_ptr(),
+                    1,
+                    n as isize,
+                    0.0,
+                    1.0,
+                    false,
+                    false,
+                    false,
+                    gemm::Parallelism::None,
+                )
+            };
             black_box(&cf);
         })
     });
@@ -162,7 +166,7 @@ fn bench_product_kernel(c: &mut Criterion) {
         let mut ci = vec![0i64; n * n];
         bch.iter(|| {
             ci.fill(0);
-            // SAFETY: the features were detected above.
+            // SAFETY: the target features of `int_simd_product` were detected above.
             unsafe { int_simd_product(n, &a32, &b32, &mut ci) };
             black_box(&ci);
         })

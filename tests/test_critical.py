@@ -44,7 +44,7 @@ def test_rust_coefficients_match_numpy(arch, seed):
     theta = np.concatenate([w.ravel() for w in ws]).astype(complex)
     q = np.eye(a.ambient_dim, dtype=complex)
     b = np.zeros((1, a.ambient_dim), dtype=complex)
-    _, c, J = _core.critical_evaluate(list(a.widths), list(a.r), q, b, theta[None])
+    _, c, J = _core.CriticalSystem(list(a.widths), list(a.r), q).evaluate(b, theta[None])
     want = lm.coefficient_matrix(a, None, ws).ravel()
     assert np.allclose(c[0], want, rtol=1e-9, atol=1e-9 * np.abs(want).max())
     # the Jacobian with respect to the free weights of a gauge chart has rank dim V (= the
@@ -79,17 +79,18 @@ def test_start_pair_is_critical_and_tracking_returns_solutions():
 
 def test_bad_core_input_is_rejected():
     q = np.eye(9, dtype=complex)
+    system = _core.CriticalSystem([2, 2, 3], [2], q)
     with pytest.raises(ValueError, match="columns"):
-        _core.critical_track([2, 2, 3], [2], q, np.zeros((1, 3), dtype=complex), np.zeros((2, 9), dtype=complex))
+        system.track(np.zeros((1, 3), dtype=complex), np.zeros((2, 9), dtype=complex))
     with pytest.raises(ValueError, match="nodes"):
-        _core.critical_track([2, 2, 3], [2], q, np.ones((1, 10), dtype=complex), np.zeros((1, 9), dtype=complex))
+        system.track(np.ones((1, 10), dtype=complex), np.zeros((1, 9), dtype=complex))
     # a dead hidden neuron (zero incoming row) has no gauge chart: reported as singular
     dead = np.ones((1, 10), dtype=complex)
     dead[0, :2] = 0
     nodes = np.ones((2, 9), dtype=complex)
-    assert _core.critical_track([2, 2, 3], [2], q, dead, nodes)[1].tolist() == [4]
+    assert system.track(dead, nodes).status.tolist() == [4]
     with pytest.raises(ValueError, match="weight matrix"):
-        _core.critical_evaluate([2, 2, 3], [2], np.eye(3, dtype=complex), np.zeros((1, 9), dtype=complex), np.ones((1, 10), dtype=complex))
+        _core.CriticalSystem([2, 2, 3], [2], np.eye(3, dtype=complex)).evaluate(np.zeros((1, 9), dtype=complex), np.ones((1, 10), dtype=complex))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -258,7 +259,7 @@ def test_results_serialise_and_feed_the_learning_experiment():
         W = res.weight_matrices(i)
         assert [w.shape for w in W] == [(2, 2), (3, 2)]
         theta = np.concatenate([w.ravel() for w in W])[None]
-        _, c, _ = _core.critical_evaluate([2, 2, 3], [2], np.eye(9, dtype=complex), np.zeros((1, 9), dtype=complex), theta)
+        _, c, _ = _core.CriticalSystem([2, 2, 3], [2], np.eye(9, dtype=complex)).evaluate(np.zeros((1, 9), dtype=complex), theta)
         assert np.allclose(c[0], res.coefficients[i].ravel(), rtol=1e-9, atol=1e-9)
     train = lm.train((2, 2, 3), 2, X, Y, runs=12, steps=2000, seed=1, progress=False)
     learned = lm.count_learned_functions(train, critical_points=res.coefficient_matrices())
@@ -275,7 +276,9 @@ def test_cli_json_has_exactly_the_promised_keys():
     out = CliRunner().invoke(learning_degree_command, ["2,2,3", "-r", "2", "--json", "--seed", "0"])
     assert out.exit_code == 0, out.output
     d = json.loads(out.output)
-    assert list(d) == ["widths", "r", "weights", "count", "real", "verified", "loops", "seconds"]
+    # the versioned envelope of every JSON document, then the summary's keys, the seed and the statement
+    assert list(d) == ["schema", "kind", "version", "widths", "r", "weights", "count", "real", "verified", "loops",
+                       "seconds", "seed", "statement"]
     assert (d["widths"], d["r"], d["weights"], d["count"], d["real"], d["verified"]) == ([2, 2, 3], 2, "data", 3, 3, True)
     assert d["loops"] >= 5 and d["seconds"] > 0
 

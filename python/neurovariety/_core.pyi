@@ -1,14 +1,48 @@
-"""Type stubs for the Rust extension ``neurovariety._core`` (see rust/src/lib.rs)."""
+"""Type stubs for the Rust extension ``neurovariety._core`` (crate ``rust/python``).
 
-from typing import Optional
+Errors: bad arguments raise :class:`neurovariety.errors.InvalidInputError` (a ``ValueError``),
+work over a size limit :class:`neurovariety.errors.ResourceLimitError`, a Rust panic
+:class:`neurovariety.errors.InternalError`; wrong argument types raise ``TypeError``.
+Checked with ``python -m mypy.stubtest neurovariety._core``.
+"""
+
+from typing import ClassVar, Optional, final
 
 import numpy as np
 import numpy.typing as npt
 
+__all__ = [
+    "DEFAULT_PRIMES",
+    "F64_EXACT_PRIME_LIMIT",
+    "Route",
+    "jacobian_rank",
+    "coefficient_jacobian",
+    "evaluation_jacobian",
+    "network_coefficients",
+    "matrix_rank",
+    "matrix_nullspace",
+    "is_prime",
+    "CriticalSystem",
+    "TrackerOptions",
+    "TrackResult",
+    "gauge_free_mask",
+]
+
 DEFAULT_PRIMES: list[int]
 F64_EXACT_PRIME_LIMIT: int
 
-def jacobian_rank(widths: list[int], exponents: list[int], prime: int, seed: int, method: str, rows: int) -> int: ...
+@final
+class Route:
+    """Which Jacobian :func:`jacobian_rank` takes the rank of."""
+
+    Evaluation: ClassVar[Route]
+    Monomial: ClassVar[Route]
+    def __int__(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+def jacobian_rank(widths: list[int], exponents: list[int], prime: int, seed: int, route: Route, rows: int) -> int: ...
 def coefficient_jacobian(
     widths: list[int], exponents: list[int], prime: int, weights: Optional[list[list[int]]] = None, seed: int = 0
 ) -> npt.NDArray[np.uint64]: ...
@@ -21,23 +55,87 @@ def network_coefficients(
 def matrix_rank(a: npt.NDArray[np.uint64], prime: int) -> int: ...
 def matrix_nullspace(a: npt.NDArray[np.uint64], prime: int) -> npt.NDArray[np.uint64]: ...
 def is_prime(n: int) -> bool: ...
-def critical_track(
-    widths: list[int],
-    exponents: list[int],
-    q: npt.NDArray[np.complex128],
-    starts: npt.NDArray[np.complex128],
-    nodes: npt.NDArray[np.complex128],
-    max_norm: float = 1e8,
-    max_steps: int = 5000,
-    max_step: float = 0.25,
-    predictor_trust: float = 0.1,
-    newton_tol: float = 1e-8,
-    target_error: float = 1e-4,
-) -> tuple[npt.NDArray[np.complex128], npt.NDArray[np.uint8], npt.NDArray[np.uint64], npt.NDArray[np.float64]]: ...
-def critical_evaluate(
-    widths: list[int],
-    exponents: list[int],
-    q: npt.NDArray[np.complex128],
-    b: npt.NDArray[np.complex128],
-    thetas: npt.NDArray[np.complex128],
-) -> tuple[npt.NDArray[np.complex128], npt.NDArray[np.complex128], npt.NDArray[np.complex128]]: ...
+def gauge_free_mask(widths: list[int]) -> list[bool]: ...
+@final
+class TrackerOptions:
+    """Path tracker settings; every keyword defaults to the Rust ``TrackerOptions::default()``."""
+
+    def __new__(
+        cls,
+        *,
+        initial_step: float = ...,
+        max_step: float = ...,
+        min_step: float = ...,
+        max_steps: int = ...,
+        newton_iters: int = ...,
+        newton_tol: float = ...,
+        predictor_trust: float = ...,
+        target_error: float = ...,
+        max_norm: float = ...,
+    ) -> TrackerOptions: ...
+    @property
+    def initial_step(self) -> float: ...
+    @property
+    def max_step(self) -> float: ...
+    @property
+    def min_step(self) -> float: ...
+    @property
+    def max_steps(self) -> int: ...
+    @property
+    def newton_iters(self) -> int: ...
+    @property
+    def newton_tol(self) -> float: ...
+    @property
+    def predictor_trust(self) -> float: ...
+    @property
+    def target_error(self) -> float: ...
+    @property
+    def max_norm(self) -> float: ...
+
+@final
+class TrackResult:
+    """Outcome of :meth:`CriticalSystem.track`, one row / entry per start path.
+
+    ``status``: 0 success, 1 diverged, 2 step size too small, 3 max steps, 4 singular,
+    5 not tracked because the run was cancelled (Ctrl-C or timeout).
+    """
+
+    @property
+    def ends(self) -> npt.NDArray[np.complex128]: ...
+    @property
+    def status(self) -> npt.NDArray[np.uint8]: ...
+    @property
+    def steps(self) -> npt.NDArray[np.uint64]: ...
+    @property
+    def residual(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def interrupted(self) -> bool: ...
+    @property
+    def timed_out(self) -> bool: ...
+
+@final
+class CriticalSystem:
+    """The critical equations ``J(theta)^T (Q c(theta) - b) = 0`` of one architecture and ``q``."""
+
+    def __new__(cls, widths: list[int], exponents: list[int], q: npt.NDArray[np.complex128]) -> CriticalSystem: ...
+    @property
+    def num_unknowns(self) -> int: ...
+    @property
+    def num_weights(self) -> int: ...
+    @property
+    def ambient(self) -> int: ...
+    def track(
+        self,
+        starts: npt.NDArray[np.complex128],
+        nodes: npt.NDArray[np.complex128],
+        options: Optional[TrackerOptions] = None,
+        timeout: Optional[float] = None,
+    ) -> TrackResult:
+        """Track ``starts`` (k x N) through the segments between the rows of ``nodes``.
+
+        A KeyboardInterrupt during the run stops it and is consumed: the call returns with
+        ``interrupted=True``; unfinished paths have status 5 and their start as end.
+        """
+    def evaluate(
+        self, b: npt.NDArray[np.complex128], thetas: npt.NDArray[np.complex128]
+    ) -> tuple[npt.NDArray[np.complex128], npt.NDArray[np.complex128], npt.NDArray[np.complex128]]: ...

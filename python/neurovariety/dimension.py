@@ -38,6 +38,7 @@ __all__ = [
     "route_memory",
     "choose_route",
     "error_bound",
+    "rank_at_random_point",
     "EXTRA_POINTS",
     "DEFAULT_PRIMES",
 ]
@@ -52,6 +53,9 @@ CLAIM_THRESHOLD = 1e-3
 
 Method = Literal["auto", "evaluation", "monomial"]
 METHODS: tuple[str, ...] = ("auto", "evaluation", "monomial")
+
+#: The Rust route of each method name.
+_ROUTES = {"evaluation": _core.Route.Evaluation, "monomial": _core.Route.Monomial}
 
 #: Rust takes the degree of the monomial route as a u32.
 _U32_MAX = 2**32 - 1
@@ -271,6 +275,20 @@ def error_bound(arch: Architecture, route: str, rank_bound: int, primes: Sequenc
     return out
 
 
+def rank_at_random_point(arch: Architecture, prime: int, seed: int, rows: int) -> int:
+    """Rank over F_p of the evaluated Jacobian of ``arch`` at one random point: a proved lower bound for ``dim V``.
+
+    The lean inner step of searches over many architectures: no validation, no route choice, no
+    memory check, no result object. The caller passes a validated architecture, a validated
+    prime, a seed in ``[0, 2^64)`` and ``rows`` sample points (at least the rank to be detected;
+    :data:`EXTRA_POINTS` more make an unlucky draw rarer).
+
+    >>> rank_at_random_point(Architecture((2, 2, 1), 2), DEFAULT_PRIMES[0], 7, 3 + EXTRA_POINTS)
+    3
+    """
+    return int(_core.jacobian_rank(list(arch.widths), list(arch.r), prime, seed, _ROUTES["evaluation"], rows))
+
+
 # --- the computation -------------------------------------------------------------------------------
 
 
@@ -327,7 +345,7 @@ def dimension(
     check_memory(f"the {route} Jacobian of {arch}", peak, options.memory_limit)
     start = time.perf_counter()
     best, used = -1, []
-    core_route = route
+    core_route = _ROUTES[route]
     for p, trial_seed in zip(schedule, seed_sequence(seed, len(schedule))):
         rank = _core.jacobian_rank(list(arch.widths), list(arch.r), p, trial_seed, core_route, rows)
         used.append(p)

@@ -42,8 +42,8 @@ from .exact import exact_critical_count
 from .monodromy import LoopState, run_loops, start_pair
 from .problem import WEIGHTS, LossProblem, WeightsKind, loss_problem
 from .result import CriticalPointsResult, ExactCount
-from .system import CriticalSystem
-from .target import track_to_target
+from .system import CriticalSystem, TrackingStopped
+from .target import TargetPoints, track_to_target
 from .trace import TRACE_RTOL, trace_test
 
 __all__ = [
@@ -141,8 +141,11 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
     with bar:
         state = run_loops(system, problem, start, rng, max_loops=max_loops, stop_after=stop_after, deadline=deadline,
                           trace=trace if verify else None, trace_rtol=TRACE_RTOL, on_loop=on_loop)
-    if verify and state.trace_residual is None and not state.timed_out:  # stopped at max_loops: test what we have
-        state.trace_residual = trace(state.known)
+    if verify and state.trace_residual is None and not (state.timed_out or state.interrupted):
+        try:  # stopped at max_loops: test what we have
+            state.trace_residual = trace(state.known)
+        except TrackingStopped as stop:
+            state.interrupted, state.timed_out = stop.interrupted, not stop.interrupted
     return state, start
 
 
@@ -200,17 +203,22 @@ def critical_points(
     system = CriticalSystem(arch, problem.Q)
     state, start = _monodromy(system, problem, rng, max_loops=max_loops, stop_after=stop_after, timeout=timeout,
                               verify=verify, progress=progress)
-    exact_res = exact_critical_count(arch, weights=weights, seed=seed) if (
-        exact if exact is not None else arch.num_free_params <= 2 and arch.degree <= 3) else None
+    stopped = state.interrupted or state.timed_out
+    exact_res = None
+    if not stopped and (exact if exact is not None else arch.num_free_params <= 2 and arch.degree <= 3):
+        exact_res = exact_critical_count(arch, weights=weights, seed=seed)
     count = len(state.known)
     verified_by = (["trace test"] if state.trace_residual is not None and state.trace_residual <= TRACE_RTOL else []) + (
         [f"exact count over F_{exact_res.prime}"] if exact_res is not None and exact_res.functions == count else [])
-    points = track_to_target(system, problem, state.known, start.b, start.scale, rng)
+    points = _at_data(system, problem, state, start, rng)
     done = points.reached
     coeffs = points.c[done]
     is_real, losses, minimum = _at_target(problem, coeffs)
     statement = _statement(arch, weights, state, verified_by, exact_res, max_loops, stop_after, timeout)
-    if len(done) < count:
+    if stopped:
+        statement += (" The points returned are the critical points at the generic parameters of the monodromy run, "
+                      "not at the given data (the run was stopped before tracking them there).")
+    elif len(done) < count:
         statement += (f" At the given data {count - len(done)} of the {count} paths failed or met another path: the data "
                       f"may be non-generic; real/minimum refer to the {len(done)} points reached.")
     return CriticalPointsResult(
@@ -219,9 +227,19 @@ def critical_points(
         verification=" and ".join(verified_by) if verified_by else "none", statement=statement, loops=state.loops,
         stable_loops=state.stable, paths=state.paths + points.paths, failed_paths=state.failed,
         trace_residual=state.trace_residual, exact=exact_res, timed_out=state.timed_out,
-        seconds=time.perf_counter() - t_start, target_failures=count - len(done),
-        extra={"dimension": dim_v, "unknowns": arch.num_free_params},
+        seconds=time.perf_counter() - t_start, target_failures=0 if stopped else count - len(done),
+        interrupted=state.interrupted, extra={"dimension": dim_v, "unknowns": arch.num_free_params},
     )
+
+
+def _at_data(system: CriticalSystem, problem: LossProblem, state: LoopState, start: Any, rng: np.random.Generator) -> TargetPoints:
+    """The critical points at the actual data; after a stop (Ctrl-C, deadline) those of the run itself."""
+    if not (state.interrupted or state.timed_out):
+        try:
+            return track_to_target(system, problem, state.known, start.b, start.scale, rng)
+        except TrackingStopped as stop:
+            state.interrupted, state.timed_out = stop.interrupted, not stop.interrupted
+    return TargetPoints(state.known.theta, state.known.c, 0)
 
 
 def learning_degree(

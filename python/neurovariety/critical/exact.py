@@ -43,6 +43,9 @@ from .result import ExactCount
 __all__ = ["exact_critical_count", "critical_data", "critical_ideal", "singular_script", "macaulay2_script",
            "standard_monomial_count", "CriticalData", "ENGINE_PACKAGES"]
 
+#: (unknowns, ambient dimension) each engine is allowed: beyond, Gröbner bases explode.
+_SIZE_LIMITS = {"sympy": (4, 12), "singular": (10, 30), "macaulay2": (10, 30)}
+
 #: Debian package of each external engine.
 ENGINE_PACKAGES = {"singular": "singular", "macaulay2": "macaulay2"}
 
@@ -188,10 +191,11 @@ def exact_critical_count(
         raise InvalidInputError(f"prime must be an odd prime, got {prime}")
     if engine == "auto":
         engine = next((e for e in ("singular", "macaulay2") if find_program(e)), "sympy")
-    n = arch.num_free_params
-    if engine == "sympy" and (n > 4 or arch.ambient_dim > 12):
-        raise InvalidInputError(f"{arch} is too large for the sympy Gröbner count ({n} unknowns, ambient dimension "
-                                f"{arch.ambient_dim}); install Singular or Macaulay2")
+    n, limit = arch.num_free_params, _SIZE_LIMITS[engine]
+    if n > limit[0] or arch.ambient_dim > limit[1]:
+        hint = "; install Singular or Macaulay2" if engine == "sympy" else ""
+        raise InvalidInputError(f"{arch} is too large for the {engine} Gröbner count ({n} unknowns, ambient dimension "
+                                f"{arch.ambient_dim}; limits {limit[0]} and {limit[1]}){hint}")
     rng = np.random.default_rng(validate_seed(seed))
     count = _engine_count(engine, critical_data(arch, weights, rng, prime), prime, timeout)
     if count < 0:

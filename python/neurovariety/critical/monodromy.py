@@ -30,7 +30,7 @@ import numpy as np
 from ..errors import InternalError
 from .problem import LossProblem, cgauss
 from .solutions import SolutionSet
-from .system import CriticalSystem, full_rank, valid_endpoints
+from .system import CriticalSystem, TrackingStopped, full_rank, valid_endpoints
 
 __all__ = ["StartPair", "LoopState", "start_pair", "random_node", "run_loops"]
 
@@ -111,7 +111,9 @@ def run_loops(
     While the test fails, solutions are missing (or, for special weights, the test does not
     apply) and the loops go on, re-testing after every further ``stop_after`` idle loops, up to
     ``4 * stop_after`` idle loops; the test passes at a residual ``<= trace_rtol``. ``trace=None``
-    stops at the first ``stop_after`` idle loops.
+    stops at the first ``stop_after`` idle loops. Ctrl-C or the ``deadline`` (``time.monotonic()``)
+    stop the loop in flight within about 50 ms (``state.interrupted`` / ``state.timed_out``); the
+    solutions of the loops before are kept.
     """
     state = LoopState(SolutionSet(system.N, system.amb))
     state.known.add(start.c[None], start.theta[None])
@@ -121,7 +123,11 @@ def run_loops(
             state.timed_out = True
             break
         b1, b2 = random_node(system, problem, rng, start.scale), random_node(system, problem, rng, start.scale)
-        ends, status = system.track(state.known.theta, [start.b, b1, b2, start.b])
+        try:
+            ends, status = system.track(state.known.theta, [start.b, b1, b2, start.b], deadline=deadline)
+        except TrackingStopped as stop:
+            state.interrupted, state.timed_out = stop.interrupted, not stop.interrupted
+            break
         state.paths += len(status)
         state.failed += int((status != 0).sum())
         th, c, _ = valid_endpoints(system, ends, status, start.b)
@@ -135,7 +141,11 @@ def run_loops(
         if state.stable and state.stable % stop_after == 0:
             if trace is None:
                 break
-            state.trace_residual = trace(state.known)
+            try:
+                state.trace_residual = trace(state.known)
+            except TrackingStopped as stop:
+                state.interrupted, state.timed_out = stop.interrupted, not stop.interrupted
+                break
             state.paths += 2 * len(state.known)
             if (state.trace_residual is not None and state.trace_residual <= trace_rtol) or state.stable >= patience:
                 break

@@ -13,6 +13,7 @@ parameters ``b`` move along straight segments between nodes.
 
 from __future__ import annotations
 
+import time
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -20,14 +21,23 @@ import numpy as np
 from .. import _core
 from ..architecture import Architecture
 
-__all__ = ["CriticalSystem", "full_rank", "valid_endpoints", "collisions", "DEDUP_RTOL", "projection_direction"]
+__all__ = ["CriticalSystem", "TrackingStopped", "full_rank", "valid_endpoints", "collisions", "DEDUP_RTOL",
+           "projection_direction"]
 
 #: Two coefficient vectors are the same function when they agree to this relative accuracy.
 DEDUP_RTOL = 1e-6
 
 
+class TrackingStopped(Exception):
+    """Tracking stopped early: by Ctrl-C (``interrupted``) or at the deadline (``timed_out``)."""
+
+    def __init__(self, interrupted: bool):
+        super().__init__("interrupted" if interrupted else "deadline reached")
+        self.interrupted = interrupted
+
+
 class CriticalSystem:
-    """The Rust critical system of one architecture and weight matrix ``Q``.
+    """The Rust critical system (``_core.CriticalSystem``) of one architecture and weight matrix ``Q``.
 
     ``n`` unknowns (gauge-fixed weights), ``N`` weights, ``amb`` coefficients. Points are passed
     as full weight vectors (package order); the core puts each in its best gauge chart.
@@ -35,27 +45,30 @@ class CriticalSystem:
 
     def __init__(self, arch: Architecture, Q: np.ndarray):
         self.arch = arch
-        self.widths = list(arch.widths)
-        self.exps = [int(e) for e in arch.r]
-        self.q = np.ascontiguousarray(Q, dtype=complex)
-        self.n = arch.num_free_params
-        self.N = arch.num_params
-        self.amb = arch.ambient_dim
+        self.core = _core.CriticalSystem(list(arch.widths), [int(e) for e in arch.r], np.ascontiguousarray(Q, dtype=complex))
+        self.n, self.N, self.amb = self.core.num_unknowns, self.core.num_weights, self.core.ambient
 
-    def track(self, starts: np.ndarray, nodes: Sequence[np.ndarray], **options: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Track ``starts`` (k x N) through the parameter ``nodes``: ``(ends, status)``, status 0 = success."""
+    def track(self, starts: np.ndarray, nodes: Sequence[np.ndarray], *, deadline: Optional[float] = None,
+              **options: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Track ``starts`` (k x N) through the parameter ``nodes``: ``(ends, status)``, status 0 = success.
+
+        Ctrl-C is answered within ~50 ms: the core stops every path and this raises
+        :class:`TrackingStopped` (as it does at ``deadline``, a ``time.monotonic()`` value).
+        """
         starts = np.ascontiguousarray(np.atleast_2d(starts), dtype=complex)
         node_array = np.ascontiguousarray(np.array(nodes), dtype=complex)
         if len(starts) == 0:
             return starts, np.zeros(0, dtype=np.uint8)
-        ends, status, _steps, _res = _core.critical_track(self.widths, self.exps, self.q, starts, node_array, **options)
-        return np.asarray(ends), np.asarray(status)
+        timeout = None if deadline is None else max(1e-3, deadline - time.monotonic())
+        res = self.core.track(starts, node_array, _core.TrackerOptions(**options) if options else None, timeout)
+        if res.interrupted or res.timed_out:
+            raise TrackingStopped(bool(res.interrupted))
+        return np.asarray(res.ends), np.asarray(res.status)
 
     def evaluate(self, thetas: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(F (k x n), c (k x amb), J (k x amb x n))`` at weight vectors ``thetas`` for parameter ``b``."""
         thetas = np.ascontiguousarray(np.atleast_2d(thetas), dtype=complex)
-        bb = np.ascontiguousarray(np.asarray(b, dtype=complex).reshape(1, -1))
-        f, c, j = _core.critical_evaluate(self.widths, self.exps, self.q, bb, thetas)
+        f, c, j = self.core.evaluate(np.asarray(b, dtype=complex).reshape(-1), thetas)
         return np.asarray(f), np.asarray(c), np.asarray(j)
 
 

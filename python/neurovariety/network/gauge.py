@@ -16,19 +16,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _core
 from ..architecture import Architecture
 
 __all__ = ["gauge_mask", "full_weights"]
 
 
 def gauge_mask(arch: Architecture) -> np.ndarray:
-    """Boolean mask over the weight vector (package order): ``True`` for the free weights."""
-    out = []
-    for i in range(arch.depth):
-        hidden = i + 1 < arch.depth
-        for _row in range(arch.widths[i + 1]):
-            out.extend(not (hidden and col == 0) for col in range(arch.widths[i]))
-    return np.array(out, dtype=bool)
+    """Boolean mask over the weight vector (package order): ``True`` for the free weights (the
+    convention lives in the Rust core, ``critical/gauge.rs``, which the path tracker uses)."""
+    return np.array(_core.gauge_free_mask(list(arch.widths)), dtype=bool)
 
 
 def full_weights(arch: Architecture, free: np.ndarray) -> np.ndarray:

@@ -3,9 +3,9 @@
 //! Any prime `p < 2^63` is allowed. Primes below 2^32 take a Barrett-reduction fast path (the
 //! product of two residues fits in a `u64`); larger primes multiply through `u128`. The rank
 //! kernel additionally has a floating-point path for primes below [`F64_EXACT_PRIME_LIMIT`]
-//! (see `rank.rs`), which is why the default primes sit just above 2^20.
+//! (see `linalg`), which is why the default primes sit just above 2^20.
 
-use std::fmt;
+use crate::error::CoreError;
 
 /// Default primes: the two smallest primes above 2^20. Large enough that a random point is
 /// unlucky with probability ~deg/2^20 per trial, small enough that dot products of centred
@@ -18,23 +18,6 @@ pub const F64_EXACT_PRIME_LIMIT: u64 = 1 << 26;
 /// Largest modulus (exclusive) accepted at all: sums of two residues must not overflow `u64`.
 pub const MAX_PRIME: u64 = 1 << 63;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FieldError {
-    NotPrime(u64),
-    OutOfRange(u64),
-}
-
-impl fmt::Display for FieldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FieldError::NotPrime(p) => write!(f, "modulus {p} is not prime"),
-            FieldError::OutOfRange(p) => write!(f, "prime {p} is out of range: need 2 <= p < 2^63"),
-        }
-    }
-}
-
-impl std::error::Error for FieldError {}
-
 /// The prime field F_p. Cheap to copy; all operations take and return reduced residues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PrimeField {
@@ -45,12 +28,20 @@ pub struct PrimeField {
 
 impl PrimeField {
     /// A field for the prime `p`, checked with a deterministic Miller–Rabin test.
-    pub fn new(p: u64) -> Result<Self, FieldError> {
+    ///
+    /// ```
+    /// use neurovariety_core::PrimeField;
+    ///
+    /// let f = PrimeField::new(101).unwrap();
+    /// assert_eq!(f.mul(50, f.inv(50).unwrap()), 1);
+    /// assert!(PrimeField::new(100).is_err());
+    /// ```
+    pub fn new(p: u64) -> Result<Self, CoreError> {
         if !(2..MAX_PRIME).contains(&p) {
-            return Err(FieldError::OutOfRange(p));
+            return Err(CoreError::PrimeOutOfRange(p));
         }
         if !is_prime(p) {
-            return Err(FieldError::NotPrime(p));
+            return Err(CoreError::NotPrime(p));
         }
         Ok(Self::new_unchecked(p))
     }
@@ -225,57 +216,6 @@ pub fn is_prime(n: u64) -> bool {
     true
 }
 
-/// SplitMix64: a tiny, well-mixed deterministic generator. Random weights and sample points
-/// need reproducibility from a seed, not cryptographic strength, so no `rand` dependency.
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    /// An independent stream for `(seed, index)`, so parallel workers stay deterministic.
-    pub fn stream(seed: u64, index: u64) -> Self {
-        let mut g = SplitMix64(seed ^ index.wrapping_mul(0xD1B5_4A32_D192_ED03));
-        g.next_u64();
-        g
-    }
-
-    #[inline]
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform residue in `[0, p)` by rejection (no modulo bias).
-    #[inline]
-    pub fn residue(&mut self, field: &PrimeField) -> u64 {
-        let p = field.modulus();
-        let zone = u64::MAX - (u64::MAX % p);
-        loop {
-            let x = self.next_u64();
-            if x < zone {
-                return x % p;
-            }
-        }
-    }
-
-    /// Uniform non-zero residue.
-    #[inline]
-    pub fn nonzero_residue(&mut self, field: &PrimeField) -> u64 {
-        loop {
-            let x = self.residue(field);
-            if x != 0 {
-                return x;
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,7 +225,7 @@ mod tests {
     fn default_primes_are_prime_and_fast_path() {
         for p in DEFAULT_PRIMES {
             assert!(is_prime(p));
-            assert!(p >= 1 << 20 && p < F64_EXACT_PRIME_LIMIT);
+            assert!((1 << 20..F64_EXACT_PRIME_LIMIT).contains(&p));
         }
     }
 
@@ -301,8 +241,8 @@ mod tests {
 
     #[test]
     fn rejects_bad_moduli() {
-        assert_eq!(PrimeField::new(1), Err(FieldError::OutOfRange(1)));
-        assert_eq!(PrimeField::new(100), Err(FieldError::NotPrime(100)));
+        assert_eq!(PrimeField::new(1), Err(CoreError::PrimeOutOfRange(1)));
+        assert_eq!(PrimeField::new(100), Err(CoreError::NotPrime(100)));
         assert!(PrimeField::new(1 << 63).is_err());
     }
 

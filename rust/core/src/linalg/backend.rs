@@ -12,60 +12,13 @@
 //!   multiplication above.
 
 use super::limbs::{self, LimbSplit};
+use super::simd::multiversion;
+use super::view::{par_rows, MatPtr, PAR_MIN_WORK};
 use crate::field::PrimeField;
 use rayon::prelude::*;
 
 /// Inner dimension from which the integer backend multiplies through `f64` digit products.
 pub(crate) const LIMB_MIN_INNER: usize = 32;
-
-/// Row-major raw view: element `(i, j)` lives at `ptr + i * ld + j`. The elimination updates
-/// disjoint blocks of one buffer (L, U12, A22) at once, which slices cannot express.
-#[derive(Debug)]
-pub(crate) struct MatPtr<E> {
-    pub ptr: *mut E,
-    pub ld: usize,
-}
-
-impl<E> Clone for MatPtr<E> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<E> Copy for MatPtr<E> {}
-
-// SAFETY: a MatPtr is only an address; every user guarantees that concurrent accesses through
-// copies of it touch disjoint elements (different rows or different column blocks).
-unsafe impl<E: Send> Send for MatPtr<E> {}
-unsafe impl<E: Sync> Sync for MatPtr<E> {}
-
-impl<E> MatPtr<E> {
-    pub fn new(data: &mut [E], ld: usize) -> Self {
-        MatPtr { ptr: data.as_mut_ptr(), ld }
-    }
-    /// # Safety
-    /// `(i, j)` must lie inside the buffer.
-    #[inline(always)]
-    pub unsafe fn at(self, i: usize, j: usize) -> *mut E {
-        self.ptr.add(i * self.ld + j)
-    }
-    /// View whose origin is `(i, j)`.
-    /// # Safety
-    /// `(i, j)` must lie inside the buffer (or one past its end with nothing read).
-    #[inline(always)]
-    pub unsafe fn sub(self, i: usize, j: usize) -> Self {
-        MatPtr { ptr: self.ptr.wrapping_add(i * self.ld + j), ld: self.ld }
-    }
-    /// Columns `j0..j1` of row `i`.
-    /// # Safety
-    /// In bounds, and no other live reference to these elements.
-    #[inline(always)]
-    pub unsafe fn row<'a>(self, i: usize, j0: usize, j1: usize) -> &'a mut [E] {
-        std::slice::from_raw_parts_mut(self.at(i, j0), j1 - j0)
-    }
-}
-
-/// Below this many element operations a loop runs on one thread: rayon's split costs more.
-pub(crate) const PAR_MIN_WORK: usize = 1 << 15;
 
 /// What the elimination needs from an element type. Values are either *reduced* (canonical
 /// enough for `is_zero` and for use as a multiplicand) or *lazy* (the result of at most
@@ -86,10 +39,13 @@ pub(crate) trait Backend: Sync {
     fn reduce_slice(&self, x: &mut [Self::E]);
     /// `x *= s`, reduced (`x`, `s` reduced).
     fn scale_slice(&self, x: &mut [Self::E], s: Self::E);
-    /// `C ← C − A·B`, reduced, for `C: m×n`, `A: m×k`, `B: k×n` (all reduced, `C` disjoint
-    /// from `A` and `B`).
+    /// `C ← C − A·B`, reduced, for `C: m×n`, `A: m×k`, `B: k×n` (all reduced).
+    ///
     /// # Safety
-    /// The three views must be in bounds and `C` must not overlap `A` or `B`.
+    /// * the `m × n` block at `c`, the `m × k` block at `a` and the `k × n` block at `b` lie
+    ///   inside live buffers (each row of a block inside its buffer, strides as in the views);
+    /// * `C` does not overlap `A` or `B`;
+    /// * during the call nothing else reads or writes `C`, and nothing writes `A` or `B`.
     unsafe fn gemm_sub(&self, m: usize, n: usize, k: usize, c: MatPtr<Self::E>, a: MatPtr<Self::E>, b: MatPtr<Self::E>);
     /// A residue in `[0, p)` to an element.
     fn lift(&self, x: u64) -> Self::E;
@@ -98,30 +54,23 @@ pub(crate) trait Backend: Sync {
 }
 
 /// Reduce the block `rows × cols` at `c`, in a few large row chunks when big.
+///
+/// # Safety
+/// The block must lie inside a live buffer, and nothing else may access it during the call.
 pub(crate) unsafe fn reduce_block<B: Backend>(be: &B, rows: usize, cols: usize, c: MatPtr<B::E>) {
     let rows_per_task = par_rows(rows, cols);
-    if rows_per_task < rows {
-        (0..rows.div_ceil(rows_per_task)).into_par_iter().for_each(|t| {
-            for i in t * rows_per_task..((t + 1) * rows_per_task).min(rows) {
-                be.reduce_slice(c.row(i, 0, cols));
-            }
-        });
-    } else {
-        for i in 0..rows {
-            be.reduce_slice(c.row(i, 0, cols));
+    let reduce_rows = |lo: usize, hi: usize| {
+        for i in lo..hi {
+            // SAFETY: row i < rows of the block, which the caller hands over exclusively;
+            // parallel tasks take disjoint row ranges.
+            be.reduce_slice(unsafe { c.row_mut(i, 0, cols) });
         }
+    };
+    if rows_per_task < rows {
+        (0..rows.div_ceil(rows_per_task)).into_par_iter().for_each(|t| reduce_rows(t * rows_per_task, ((t + 1) * rows_per_task).min(rows)));
+    } else {
+        reduce_rows(0, rows);
     }
-}
-
-/// Rows per parallel task for a memory-bound pass over `rows × cols` elements: a couple of
-/// tasks per thread, none smaller than [`PAR_MIN_WORK`] elements (`rows` itself: stay serial).
-pub(crate) fn par_rows(rows: usize, cols: usize) -> usize {
-    let work = rows * cols;
-    if work < 2 * PAR_MIN_WORK {
-        return rows.max(1);
-    }
-    let tasks = (2 * rayon::current_num_threads()).min(work / PAR_MIN_WORK).max(1);
-    rows.div_ceil(tasks).max(1)
 }
 
 /// Run `f(i0, rows)` over row blocks of an `m × n × k` product: one call when small, otherwise
@@ -137,55 +86,6 @@ pub(crate) fn par_row_blocks(m: usize, n: usize, k: usize, f: impl Fn(usize, usi
         let i0 = b * block;
         f(i0, block.min(m - i0));
     });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Runtime SIMD dispatch for our own loops. The wheel is built for baseline x86-64 (SSE2), where
-// these loops would run two lanes wide; `gemm` dispatches its kernels itself.
-
-#[cfg(target_arch = "x86_64")]
-fn simd_level() -> u8 {
-    use std::sync::atomic::{AtomicU8, Ordering};
-    static LEVEL: AtomicU8 = AtomicU8::new(u8::MAX);
-    let l = LEVEL.load(Ordering::Relaxed);
-    if l != u8::MAX {
-        return l;
-    }
-    let l = if is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512dq") && is_x86_feature_detected!("avx512vl") {
-        2
-    } else if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-        1
-    } else {
-        0
-    };
-    LEVEL.store(l, Ordering::Relaxed);
-    l
-}
-
-/// Defines `fn $name(args)` that runs `$body` compiled for AVX-512, AVX2 or baseline,
-/// whichever the CPU supports.
-macro_rules! multiversion {
-    ($vis:vis fn $name:ident($($arg:ident : $ty:ty),* $(,)?) $body:block) => {
-        $vis fn $name($($arg: $ty),*) {
-            #[inline(always)]
-            fn body($($arg: $ty),*) $body
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
-                unsafe fn v4($($arg: $ty),*) { body($($arg),*) }
-                #[target_feature(enable = "avx2,fma")]
-                unsafe fn v3($($arg: $ty),*) { body($($arg),*) }
-                match simd_level() {
-                    // SAFETY: the level was detected at run time.
-                    2 => unsafe { v4($($arg),*) },
-                    1 => unsafe { v3($($arg),*) },
-                    _ => body($($arg),*),
-                }
-            }
-            #[cfg(not(target_arch = "x86_64"))]
-            body($($arg),*)
-        }
-    };
 }
 
 /// 1.5 · 2^52: adding and subtracting it rounds an `|x| < 2^51` to the nearest integer with
@@ -313,6 +213,8 @@ impl Backend for F64Backend {
     fn scale_slice(&self, x: &mut [f64], s: f64) {
         f64_scale_slice(self.c, x, s)
     }
+    /// # Safety
+    /// As for [`Backend::gemm_sub`].
     unsafe fn gemm_sub(&self, m: usize, n: usize, k: usize, c: MatPtr<f64>, a: MatPtr<f64>, b: MatPtr<f64>) {
         if m == 0 || n == 0 || k == 0 {
             return;
@@ -321,36 +223,44 @@ impl Backend for F64Backend {
             // p close to 2^26: exact products only `limit` terms deep would mean a reduction
             // pass per few terms; two 13-bit digits keep whole products exact instead.
             let split = F64Limbs2 { c: self.c, beta2: self.c.reduce(LIMB13 * LIMB13) };
-            return limbs::gemm_sub(&split, m, n, k, c, a, b);
+            // SAFETY: the same blocks and the same guarantees as this call's.
+            return unsafe { limbs::gemm_sub(&split, m, n, k, c, a, b) };
         }
         // Split the inner dimension so every partial sum stays exact, reducing in between.
         let mut t = 0;
         while t < k {
             let kk = self.limit.min(k - t);
             par_row_blocks(m, n, kk, |i0, rows| {
-                gemm::gemm(
-                    rows,
-                    n,
-                    kk,
-                    c.sub(i0, 0).ptr,
-                    1,
-                    c.ld as isize,
-                    true,
-                    a.sub(i0, t).ptr,
-                    1,
-                    a.ld as isize,
-                    b.sub(t, 0).ptr,
-                    1,
-                    b.ld as isize,
-                    1.0,
-                    -1.0,
-                    false,
-                    false,
-                    false,
-                    gemm::Parallelism::None,
-                )
+                // SAFETY: rows i0..i0+rows of C and A and rows t..t+kk of B are inside the
+                // blocks the caller vouches for (i0 + rows <= m, t + kk <= k); `par_row_blocks`
+                // hands out disjoint row ranges, so the written parts of C are disjoint, and C
+                // overlaps neither A nor B.
+                unsafe {
+                    gemm::gemm(
+                        rows,
+                        n,
+                        kk,
+                        c.ptr_at(i0, 0),
+                        1,
+                        c.ld() as isize,
+                        true,
+                        a.ptr_at(i0, t),
+                        1,
+                        a.ld() as isize,
+                        b.ptr_at(t, 0),
+                        1,
+                        b.ld() as isize,
+                        1.0,
+                        -1.0,
+                        false,
+                        false,
+                        false,
+                        gemm::Parallelism::None,
+                    )
+                }
             });
-            reduce_block(self, m, n, c);
+            // SAFETY: C is the caller's m × n block, which nothing else accesses meanwhile.
+            unsafe { reduce_block(self, m, n, c) };
             t += kk;
         }
     }
@@ -589,6 +499,9 @@ impl U64Backend {
 
     /// `C ← C − A·B` in tiles: `RB` rows of `A` share each row of `B`, and `RB × CB`
     /// accumulators (plus carry words when `WIDE`) stay in L1/L2.
+    ///
+    /// # Safety
+    /// As for [`Backend::gemm_sub`].
     unsafe fn gemm_sub_tiled<const WIDE: bool>(&self, m: usize, n: usize, k: usize, c: MatPtr<u64>, a: MatPtr<u64>, b: MatPtr<u64>) {
         const RB: usize = 8;
         const CB: usize = 128;
@@ -608,9 +521,11 @@ impl U64Backend {
                     }
                 }
                 for t in 0..k {
-                    let brow = b.row(t, j0, j0 + w);
+                    // SAFETY: row t < k, columns j0..j0+w <= n of B: inside B, which nobody writes.
+                    let brow = unsafe { b.row_ref(t, j0, j0 + w) };
                     for (ii, i) in (i0..i1).enumerate() {
-                        let av = *a.at(i, t) as u128;
+                        // SAFETY: (i, t) with i < m, t < k is inside A, which nobody writes.
+                        let av = unsafe { a.get(i, t) } as u128;
                         if av == 0 {
                             continue;
                         }
@@ -628,7 +543,9 @@ impl U64Backend {
                     }
                 }
                 for (ii, i) in (i0..i1).enumerate() {
-                    let dst = c.row(i, j0, j0 + w);
+                    // SAFETY: row i < m, columns j0..j0+w <= n of C; this tile alone owns rows
+                    // i0..i1 of C, and C overlaps neither A nor B.
+                    let dst = unsafe { c.row_mut(i, j0, j0 + w) };
                     for j in 0..w {
                         let v = if WIDE { self.fold192(carry[ii][j], acc[ii][j]) } else { (acc[ii][j] % p) as u64 };
                         dst[j] = f.sub(dst[j], v);
@@ -704,6 +621,8 @@ impl Backend for U64Backend {
             *v = self.mul_shoup(s, ss, *v);
         }
     }
+    /// # Safety
+    /// As for [`Backend::gemm_sub`].
     unsafe fn gemm_sub(&self, m: usize, n: usize, k: usize, c: MatPtr<u64>, a: MatPtr<u64>, b: MatPtr<u64>) {
         if m == 0 || n == 0 || k == 0 {
             return;
@@ -711,17 +630,21 @@ impl Backend for U64Backend {
         if k >= LIMB_MIN_INNER {
             // Digit products on the f64 kernels: several times the scalar u128 speed.
             return if self.p < (1 << 32) {
-                limbs::gemm_sub(&IntLimbs::<2, 16>::new(self), m, n, k, c, a, b)
+                // SAFETY: the same blocks and the same guarantees as this call's.
+                unsafe { limbs::gemm_sub(&IntLimbs::<2, 16>::new(self), m, n, k, c, a, b) }
             } else {
-                limbs::gemm_sub(&IntLimbs::<3, 21>::new(self), m, n, k, c, a, b)
+                // SAFETY: the same blocks and the same guarantees as this call's.
+                unsafe { limbs::gemm_sub(&IntLimbs::<3, 21>::new(self), m, n, k, c, a, b) }
             };
         }
         // Short products: scalar. Below 2^32 a u128 accumulator never overflows (k < 2^64
         // products); above, a carry word makes it 192 bits. One reduction per entry either way.
         if self.acc_limit >= k {
-            self.gemm_sub_tiled::<false>(m, n, k, c, a, b)
+            // SAFETY: the same blocks and the same guarantees as this call's.
+            unsafe { self.gemm_sub_tiled::<false>(m, n, k, c, a, b) }
         } else {
-            self.gemm_sub_tiled::<true>(m, n, k, c, a, b)
+            // SAFETY: the same blocks and the same guarantees as this call's.
+            unsafe { self.gemm_sub_tiled::<true>(m, n, k, c, a, b) }
         }
     }
     fn lift(&self, x: u64) -> u64 {
@@ -735,7 +658,7 @@ impl Backend for U64Backend {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::field::SplitMix64;
+    use crate::rng::SplitMix64;
 
     fn random(f: &PrimeField, len: usize, seed: u64) -> Vec<u64> {
         let mut g = SplitMix64::new(seed);
@@ -759,14 +682,16 @@ mod tests {
             let (a, b, c) = (random(&f, m * k, 1), random(&f, k * n, 2), random(&f, m * n, 3));
             let (mut a1, mut b1, mut got) = (a.clone(), b.clone(), c.clone());
             let (mut want, mut a2, mut b2) = (c.clone(), a.clone(), b.clone());
-            unsafe {
-                be.gemm_sub(m, n, k, MatPtr::new(&mut got, n), MatPtr::new(&mut a1, k), MatPtr::new(&mut b1, n));
-                let (cw, aw, bw) = (MatPtr::new(&mut want, n), MatPtr::new(&mut a2, k), MatPtr::new(&mut b2, n));
-                if be.acc_limit >= k {
-                    be.gemm_sub_tiled::<false>(m, n, k, cw, aw, bw);
-                } else {
-                    be.gemm_sub_tiled::<true>(m, n, k, cw, aw, bw);
-                }
+            // SAFETY: each view covers a whole separate buffer of the stated
+            // shape, and nothing else touches the buffers during the calls.
+            unsafe { be.gemm_sub(m, n, k, MatPtr::new(&mut got, n), MatPtr::new(&mut a1, k), MatPtr::new(&mut b1, n)) };
+            let (cw, aw, bw) = (MatPtr::new(&mut want, n), MatPtr::new(&mut a2, k), MatPtr::new(&mut b2, n));
+            if be.acc_limit >= k {
+                // SAFETY: as above.
+                unsafe { be.gemm_sub_tiled::<false>(m, n, k, cw, aw, bw) };
+            } else {
+                // SAFETY: as above.
+                unsafe { be.gemm_sub_tiled::<true>(m, n, k, cw, aw, bw) };
             }
             assert!(got == want, "p = {p}");
             for (i, j) in [(0, 0), (299, 269), (137, 5), (256, 256), (12, 255)] {
@@ -788,10 +713,11 @@ mod tests {
             let lift = |v: &[u64]| v.iter().map(|&x| fb.lift(x)).collect::<Vec<f64>>();
             let (mut af, mut bf, mut cf) = (lift(&a), lift(&b), lift(&c));
             let (mut au, mut bu, mut cu) = (a.clone(), b.clone(), c.clone());
-            unsafe {
-                fb.gemm_sub(m, n, k, MatPtr::new(&mut cf, n), MatPtr::new(&mut af, k), MatPtr::new(&mut bf, n));
-                ub.gemm_sub(m, n, k, MatPtr::new(&mut cu, n), MatPtr::new(&mut au, k), MatPtr::new(&mut bu, n));
-            }
+            // SAFETY: each view covers a whole separate buffer of the stated shape, and nothing
+            // else touches the buffers during the call.
+            unsafe { fb.gemm_sub(m, n, k, MatPtr::new(&mut cf, n), MatPtr::new(&mut af, k), MatPtr::new(&mut bf, n)) };
+            // SAFETY: as above.
+            unsafe { ub.gemm_sub(m, n, k, MatPtr::new(&mut cu, n), MatPtr::new(&mut au, k), MatPtr::new(&mut bu, n)) };
             let got: Vec<u64> = cf.iter().map(|&x| fb.residue(x)).collect();
             assert!(got == cu, "p = {p}");
             assert!(cf.iter().all(|&x| x.abs() <= (p / 2) as f64), "p = {p}: result not reduced");

@@ -7,7 +7,7 @@
 //! with digit products against 3.6 s with the scalar `u128` kernel (FLINT: 1.9 s), and
 //! p = 2^31 − 1 (L = 2) 0.71 s (FLINT: 1.4 s).
 
-use super::backend::{MatPtr, PAR_MIN_WORK};
+use super::view::{MatPtr, PAR_MIN_WORK};
 use rayon::prelude::*;
 
 /// Rows and columns of `C` per parallel tile.
@@ -38,7 +38,8 @@ pub(crate) trait LimbSplit: Sync {
 /// `C ← C − A·B` (`C: m×n`, `A: m×k`, `B: k×n`) through digit products.
 ///
 /// # Safety
-/// The views must be in bounds and `C` must not overlap `A` or `B`.
+/// As for `Backend::gemm_sub`: the three blocks lie inside live buffers, `C` overlaps neither
+/// `A` nor `B`, and during the call nothing else accesses `C` and nothing writes `A` or `B`.
 pub(crate) unsafe fn gemm_sub<S: LimbSplit>(s: &S, m: usize, n: usize, k: usize, c: MatPtr<S::E>, a: MatPtr<S::E>, b: MatPtr<S::E>) {
     if m == 0 || n == 0 || k == 0 {
         return;
@@ -59,16 +60,20 @@ pub(crate) unsafe fn gemm_sub<S: LimbSplit>(s: &S, m: usize, n: usize, k: usize,
             let kk = kc.min(k - t0);
             // Digits of the A block (rb × kk per digit) and of the B block (kk × cb per digit).
             for i in 0..rb {
-                for t in 0..kk {
-                    s.split(*a.at(i0 + i, t0 + t), digits);
+                // SAFETY: row i0 + i < m, columns t0..t0+kk <= k of A, which nobody writes.
+                let arow = unsafe { a.row_ref(i0 + i, t0, t0 + kk) };
+                for (t, &x) in arow.iter().enumerate() {
+                    s.split(x, digits);
                     for (d, &x) in digits.iter().enumerate() {
                         buf.a[d * rb * kk + i * kk + t] = x;
                     }
                 }
             }
             for t in 0..kk {
-                for j in 0..cb {
-                    s.split(*b.at(t0 + t, j0 + j), digits);
+                // SAFETY: row t0 + t < k, columns j0..j0+cb <= n of B, which nobody writes.
+                let brow = unsafe { b.row_ref(t0 + t, j0, j0 + cb) };
+                for (j, &x) in brow.iter().enumerate() {
+                    s.split(x, digits);
                     for (d, &x) in digits.iter().enumerate() {
                         buf.b[d * kk * cb + t * cb + j] = x;
                     }
@@ -78,31 +83,40 @@ pub(crate) unsafe fn gemm_sub<S: LimbSplit>(s: &S, m: usize, n: usize, k: usize,
             for da in 0..l {
                 for db in 0..l {
                     let dst = buf.d[(da + db) * rb * cb..].as_mut_ptr();
-                    gemm::gemm(
-                        rb,
-                        cb,
-                        kk,
-                        dst,
-                        1,
-                        cb as isize,
-                        true,
-                        buf.a[da * rb * kk..].as_ptr(),
-                        1,
-                        kk as isize,
-                        buf.b[db * kk * cb..].as_ptr(),
-                        1,
-                        cb as isize,
-                        1.0,
-                        1.0,
-                        false,
-                        false,
-                        false,
-                        gemm::Parallelism::None,
-                    );
+                    // SAFETY: the digit blocks are this thread's own buffers, sized by
+                    // `Buffers::resize` for rb × kk (A digits), kk × cb (B digits) and
+                    // rb × cb (each digit sum) row-major blocks, which the strides describe;
+                    // the destination does not overlap the sources.
+                    unsafe {
+                        gemm::gemm(
+                            rb,
+                            cb,
+                            kk,
+                            dst,
+                            1,
+                            cb as isize,
+                            true,
+                            buf.a[da * rb * kk..].as_ptr(),
+                            1,
+                            kk as isize,
+                            buf.b[db * kk * cb..].as_ptr(),
+                            1,
+                            cb as isize,
+                            1.0,
+                            1.0,
+                            false,
+                            false,
+                            false,
+                            gemm::Parallelism::None,
+                        )
+                    };
                 }
             }
             for i in 0..rb {
-                s.fold_row(c.row(i0 + i, j0, j0 + cb), &buf.d[i * cb..], rb * cb);
+                // SAFETY: row i0 + i < m, columns j0..j0+cb <= n of C; tiles partition C, so
+                // no other task touches these elements, and C overlaps neither A nor B.
+                let crow = unsafe { c.row_mut(i0 + i, j0, j0 + cb) };
+                s.fold_row(crow, &buf.d[i * cb..], rb * cb);
             }
             t0 += kk;
         }

@@ -1,24 +1,39 @@
 //! Gaussian elimination over F_p: rank, reduced row echelon form and nullspace.
 //!
 //! Matrices are dense, row-major `Vec<u64>`. The work is a recursive PLE decomposition
-//! (`rank/ple.rs`): column-recursive, tolerant of any rank profile (columns without a pivot
+//! (`linalg/ple.rs`): column-recursive, tolerant of any rank profile (columns without a pivot
 //! are skipped), with every update above 32-column strips done as one matrix product. The
 //! products run on the `gemm` crate's `f64` kernels (AVX-512/AVX2, rayon threads) through one
-//! of two element backends (`rank/backend.rs`):
+//! of two element backends (`linalg/backend.rs`):
 //! * `p < 2^26` ([`F64_EXACT_PRIME_LIMIT`]): centred residues (`|x| <= p/2`) held as `f64`.
 //!   A product of inner dimension `k` is exact while `k·(p/2)^2 < 2^53` (`k` up to 2^15 at the
 //!   default p ≈ 2^20), so it is reduced once, not per multiply-add (delayed reduction). Near
 //!   2^26, where that depth shrinks to a handful of terms, products go through two 13-bit
-//!   digits instead (`rank/limbs.rs`). The input buffer is converted in place: no second copy.
+//!   digits instead (`linalg/limbs.rs`). The input buffer is converted in place: no second copy.
 //! * any other prime `< 2^63`: `u64` residues; products split residues into two 16-bit or
 //!   three 21-bit digits and run as 4 or 9 exact `f64` products, folded back mod p.
 //!
 //! [`rank`] eliminates a tall matrix as its transpose and stops once every row has a pivot;
 //! [`rref`] and [`nullspace`] finish with a triangular solve, again by matrix products.
+//!
+//! Module layering (no cycles): `view` (raw 2-D views, thresholds) and `simd` (run-time
+//! dispatch) at the bottom; `limbs` (digit products) uses `view`; `backend` (element types)
+//! uses `limbs`; `ple` (the elimination) uses `backend`; this module uses `ple`.
+//!
+//! ```
+//! use neurovariety_core::{linalg, PrimeField};
+//!
+//! let f = PrimeField::new(7).unwrap();
+//! // [[1, 2, 3], [2, 4, 6]] has rank 1 mod 7; its kernel is spanned by (5, 1, 0) and (4, 0, 1)
+//! assert_eq!(linalg::rank(f, 2, 3, vec![1, 2, 3, 2, 4, 6]), 1);
+//! assert_eq!(linalg::nullspace(f, 2, 3, vec![1, 2, 3, 2, 4, 6]), (2, vec![5, 1, 0, 4, 0, 1]));
+//! ```
 
 mod backend;
 mod limbs;
 mod ple;
+pub(crate) mod simd;
+mod view;
 
 use crate::field::{PrimeField, F64_EXACT_PRIME_LIMIT};
 use backend::{Backend, F64Backend, U64Backend};
@@ -28,16 +43,18 @@ use rayon::prelude::*;
 fn into_f64(be: &F64Backend, field: PrimeField, mut data: Vec<u64>) -> Vec<f64> {
     data.par_chunks_mut(1 << 16).for_each(|c| c.iter_mut().for_each(|x| *x = be.lift(field.reduce(*x)).to_bits()));
     let mut data = std::mem::ManuallyDrop::new(data);
-    // SAFETY: u64 and f64 have the same size and alignment, and every element now holds the bit
-    // pattern of an f64; the original Vec is never dropped.
-    unsafe { Vec::from_raw_parts(data.as_mut_ptr() as *mut f64, data.len(), data.capacity()) }
+    // SAFETY: the pointer, length and capacity come from a live Vec<u64> that is never dropped
+    // (ManuallyDrop), so the allocation passes to the new Vec; u64 and f64 have the same size
+    // and alignment (same layout of the allocation), and every bit pattern is a valid f64.
+    unsafe { Vec::from_raw_parts(data.as_mut_ptr().cast::<f64>(), data.len(), data.capacity()) }
 }
 
 /// The inverse of [`into_f64`]: reduced `f64` elements back to residues, in place.
 fn from_f64(be: &F64Backend, data: Vec<f64>) -> Vec<u64> {
     let mut data = std::mem::ManuallyDrop::new(data);
-    // SAFETY: as in `into_f64`; each element is rewritten before being read as a u64.
-    let mut out = unsafe { Vec::from_raw_parts(data.as_mut_ptr() as *mut u64, data.len(), data.capacity()) };
+    // SAFETY: as in `into_f64` (the allocation passes from a never-dropped Vec<f64> to a
+    // Vec<u64> of the same layout; every bit pattern is a valid u64).
+    let mut out = unsafe { Vec::from_raw_parts(data.as_mut_ptr().cast::<u64>(), data.len(), data.capacity()) };
     out.par_chunks_mut(1 << 16).for_each(|c| c.iter_mut().for_each(|x| *x = be.residue(f64::from_bits(*x))));
     out
 }
@@ -76,12 +93,7 @@ pub fn rank(field: PrimeField, rows: usize, cols: usize, data: Vec<u64>) -> usiz
 }
 
 /// `out[j][i] = f(data[i][j])` for a row-major `rows × cols` input, blocked and parallel.
-fn transpose_map<T: Copy + Send + Sync, U: Copy + Send + Default>(
-    rows: usize,
-    cols: usize,
-    data: &[T],
-    f: impl Fn(T) -> U + Sync,
-) -> Vec<U> {
+fn transpose_map<T: Copy + Send + Sync, U: Copy + Send + Default>(rows: usize, cols: usize, data: &[T], f: impl Fn(T) -> U + Sync) -> Vec<U> {
     let mut out = vec![U::default(); rows * cols];
     const B: usize = 32;
     if rows == 0 || cols == 0 {
@@ -208,7 +220,7 @@ pub fn transpose(rows: usize, cols: usize, data: &[u64]) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::field::SplitMix64;
+    use crate::rng::SplitMix64;
     use proptest::prelude::*;
 
     /// Primes covering every path: tiny, the default (one exact f64 product), near the f64 limit

@@ -10,6 +10,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// `C(n + d - 1, d)`, the number of monomials of degree `d` in `n` variables; `None` on overflow.
+///
+/// ```
+/// use neurovariety_core::poly::{exponents, num_monomials};
+///
+/// assert_eq!(num_monomials(3, 2), Some(6));
+/// assert_eq!(exponents(2, 2), vec![vec![2, 0], vec![1, 1], vec![0, 2]]);
+/// ```
 pub fn num_monomials(n: usize, d: u64) -> Option<u64> {
     if n == 0 {
         return Some(if d == 0 { 1 } else { 0 });
@@ -53,6 +60,7 @@ pub fn exponents(n: usize, d: u32) -> Vec<Vec<u32>> {
 }
 
 /// Polynomial arithmetic in `n` variables with cached monomial lists and product tables.
+#[derive(Debug)]
 pub struct PolyRing {
     n: usize,
     field: PrimeField,
@@ -90,8 +98,7 @@ impl PolyRing {
             return t.clone();
         }
         let (ba, bb, bc) = (self.basis(da), self.basis(db), self.basis(da + db));
-        let index: HashMap<&[u32], u32> =
-            bc.iter().enumerate().map(|(i, e)| (e.as_slice(), i as u32)).collect();
+        let index: HashMap<&[u32], u32> = bc.iter().enumerate().map(|(i, e)| (e.as_slice(), i as u32)).collect();
         let mut table = Vec::with_capacity(ba.len() * bb.len());
         let mut sum = vec![0u32; self.n];
         for ea in ba.iter() {
@@ -165,10 +172,7 @@ mod tests {
     #[test]
     fn order_is_lex_descending() {
         let e = exponents(3, 2);
-        assert_eq!(
-            e,
-            vec![vec![2, 0, 0], vec![1, 1, 0], vec![1, 0, 1], vec![0, 2, 0], vec![0, 1, 1], vec![0, 0, 2]]
-        );
+        assert_eq!(e, vec![vec![2, 0, 0], vec![1, 1, 0], vec![1, 0, 1], vec![0, 2, 0], vec![0, 1, 1], vec![0, 0, 2]]);
     }
 
     #[test]

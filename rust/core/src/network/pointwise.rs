@@ -1,0 +1,82 @@
+//! The evaluation route: gradients of the network at points of F_p^{d0} by ordinary
+//! backpropagation (SPEC §2, "the evaluation shortcut").
+
+use super::Network;
+use crate::rng::SplitMix64;
+use rayon::prelude::*;
+
+impl Network {
+    /// `W_{i} x` for 1-based layer `i`.
+    fn apply(&self, i: usize, x: &[u64], out: &mut Vec<u64>) {
+        let f = &self.field;
+        let cols = self.arch.widths[i - 1];
+        out.clear();
+        out.extend(self.weights[i - 1].chunks_exact(cols).map(|row| row.iter().zip(x).fold(0u64, |acc, (&w, &v)| f.mul_add(w, v, acc))));
+    }
+
+    /// Gradient of `c · f(x)` with respect to all weights, written into `grad` (length N).
+    ///
+    /// Ordinary backpropagation: forward `z_i = W_i a_{i-1}`, `a_i = z_i^r`; backward
+    /// `δ_L = c`, `∇W_i = δ_i a_{i-1}^T`, `δ_{i-1} = (W_i^T δ_i) ∘ r z_{i-1}^{r-1}`.
+    pub fn gradient_at(&self, x: &[u64], c: &[u64], grad: &mut [u64]) {
+        let f = &self.field;
+        let arch = &self.arch;
+        let depth = arch.depth();
+        // activations[i] = a_i (a_0 = x); pre_powers[i] = r_i * z_i^(r_i - 1) for hidden i.
+        let mut activations: Vec<Vec<u64>> = Vec::with_capacity(depth);
+        let mut pre_powers: Vec<Vec<u64>> = Vec::with_capacity(depth);
+        activations.push(x.to_vec());
+        pre_powers.push(Vec::new());
+        let mut z = Vec::new();
+        for i in 1..depth {
+            self.apply(i, &activations[i - 1], &mut z);
+            let r = arch.exponents[i - 1] as u64;
+            let pw: Vec<u64> = z.iter().map(|&v| f.mul(f.reduce(r), f.pow(v, r - 1))).collect();
+            let a: Vec<u64> = z.iter().map(|&v| f.pow(v, r)).collect();
+            pre_powers.push(pw);
+            activations.push(a);
+        }
+        let mut delta = c.to_vec();
+        for i in (1..=depth).rev() {
+            let off = arch.layer_offset(i);
+            let input = &activations[i - 1];
+            let cols = input.len();
+            for (a, &da) in delta.iter().enumerate() {
+                let row = &mut grad[off + a * cols..off + (a + 1) * cols];
+                for (g, &v) in row.iter_mut().zip(input) {
+                    *g = f.mul(da, v);
+                }
+            }
+            if i > 1 {
+                let w = &self.weights[i - 1];
+                let mut back = vec![0u64; cols];
+                for (a, &da) in delta.iter().enumerate() {
+                    if da == 0 {
+                        continue;
+                    }
+                    for (bk, &wv) in back.iter_mut().zip(&w[a * cols..(a + 1) * cols]) {
+                        *bk = f.mul_add(wv, da, *bk);
+                    }
+                }
+                delta = back.iter().zip(&pre_powers[i - 1]).map(|(&b, &p)| f.mul(b, p)).collect();
+            }
+        }
+    }
+
+    /// The evaluated Jacobian: row `s` is the gradient of `c_s · f` at a random point `x_s`
+    /// with a random output combination `c_s` (SPEC §2, the evaluation shortcut). Its rank
+    /// equals the rank of the coefficient Jacobian for generic points once `rows >= rank`.
+    pub fn evaluation_jacobian(&self, rows: usize, seed: u64) -> Vec<u64> {
+        let n = self.arch.num_params();
+        let d0 = self.arch.widths[0];
+        let dl = *self.arch.widths.last().unwrap();
+        let mut out = vec![0u64; rows * n];
+        out.par_chunks_mut(n.max(1)).enumerate().for_each(|(s, row)| {
+            let mut rng = SplitMix64::stream(seed, s as u64);
+            let x: Vec<u64> = (0..d0).map(|_| rng.residue(&self.field)).collect();
+            let c: Vec<u64> = (0..dl).map(|_| rng.residue(&self.field)).collect();
+            self.gradient_at(&x, &c, row);
+        });
+        out
+    }
+}
