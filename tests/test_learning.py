@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from fractions import Fraction
 
@@ -15,6 +16,7 @@ from neurovariety import learning as lm
 from neurovariety.architecture import Architecture, monomial_exponents
 from neurovariety.cli.learn import learn, learn_sweep
 from neurovariety.learning.functions import group_by_coefficients
+from neurovariety.learning.optimizers import balanced_norm, gauge_directions, gauss_newton
 from neurovariety.learning.train import loss_and_gradient
 from neurovariety.network import split_weights
 
@@ -303,7 +305,7 @@ def test_realisable_fraction_matches_the_paper_roughly():
 def test_realisable_minimum_is_learned_and_matches_closed_form():
     arch = Architecture((2, 2, 3), 2)
     seed, X, Y, cps = _seed_where(arch, True, start=100)
-    res = lm.train(arch, None, X, Y, runs=200, steps=20000, seed=seed, progress=False)
+    res = lm.train(arch, None, X, Y, runs=200, seed=seed, progress=False)
     learned = lm.count_learned_functions(res)
     cls = learned.classification
     conv = np.isin(cls.outcome, ["minimum", "saddle", "unknown", "singular"])
@@ -338,7 +340,7 @@ def test_realisable_minimum_is_learned_and_matches_closed_form():
 def test_unrealisable_minimum_gives_boundary_runs_not_minima():
     arch = Architecture((2, 2, 3), 2)
     seed, X, Y, cps = _seed_where(arch, False, start=100)
-    res = lm.train(arch, None, X, Y, runs=100, steps=8000, seed=seed, progress=False)
+    res = lm.train(arch, None, X, Y, runs=100, seed=seed, progress=False)
     learned = lm.count_learned_functions(res)
     assert learned.outcomes["minimum"] == 0
     assert learned.minimum_in_neuromanifold is False
@@ -360,7 +362,7 @@ def test_unrealisable_minimum_gives_boundary_runs_not_minima():
 def test_divergence_is_marked_not_raised():
     arch = Architecture((2, 2, 3), 2)
     X, Y = lm.make_data(arch, None, seed=0)
-    res = lm.train(arch, None, X, Y, runs=20, steps=300, lr=50.0, line_search=False, seed=0, progress=False)
+    res = lm.train(arch, None, X, Y, runs=20, steps=300, optimizer="gd", lr=50.0, line_search=False, seed=0, progress=False)
     assert res.diverged.sum() >= 10
     assert np.isfinite(np.concatenate([w.reshape(20, -1) for w in res.weights], axis=1)).all()
     assert not (res.diverged & res.converged).any()
@@ -376,7 +378,7 @@ def test_adam_and_explicit_init():
     # scaling the data only rescales C: runs end near the (scaled) minimum's loss or above it
     assert (res.losses >= lm.critical_points(arch, None, 10 * X, 3 * Y)[0].loss - 1e-9).all()
     # starting at (a rescaled copy of) a minimiser, gd stops immediately as converged
-    good = lm.train(arch, None, X, Y, runs=50, steps=20000, seed=1, progress=False)
+    good = lm.train(arch, None, X, Y, runs=50, seed=1, progress=False)
     cls = lm.classify_runs(good)
     i = int(np.flatnonzero(cls.outcome == "minimum")[0])
     init = [w[i][None] for w in good.weights]
@@ -387,7 +389,7 @@ def test_adam_and_explicit_init():
 def test_explicit_critical_points_hook():
     arch = Architecture((2, 2, 3), 2)
     seed, X, Y, cps = _seed_where(arch, True)
-    res = lm.train(arch, None, X, Y, runs=40, steps=20000, seed=2, progress=False)
+    res = lm.train(arch, None, X, Y, runs=40, seed=2, progress=False)
     # e.g. a learning-degree solver hands over all (possibly complex) critical points
     given = [cp.coefficients for cp in cps] + [np.full((3, 3), 1j)]
     learned = lm.count_learned_functions(res, critical_points=given)
@@ -443,7 +445,7 @@ def test_monomial_matrix_order():
 def test_cli_learn_writes_summary(tmp_path):
     out = tmp_path / "res"
     r = CliRunner().invoke(learn, ["2,2,3", "-r", "2", "--runs", "30", "--seed", "0", "--steps", "4000",
-                                   "--out", str(out), "--no-progress"])
+                                   "--out", str(out), "-q"])
     assert r.exit_code == 0, r.output
     s = json.loads((out / "summary.json").read_text())
     assert s["runs"] == 30 and s["critical_points_known"] == 3
@@ -455,7 +457,7 @@ def test_cli_learn_writes_summary(tmp_path):
 @pytest.mark.parametrize("args", [["2,x,3"], ["2,2,3", "-r", "0"], ["2,2,3", "--runs", "0"],
                                   ["2,2,3", "--points", "2"], ["2,2,3", "--optimizer", "sgd"]])
 def test_cli_learn_rejects_bad_input(args):
-    r = CliRunner().invoke(learn, args + ["--no-progress", "--steps", "10"])
+    r = CliRunner().invoke(learn, args + ["-q", "--steps", "10"])
     assert r.exit_code == 2  # click usage error: a one-line message, no traceback
     assert "Traceback" not in r.output
     assert "Error" in r.output.strip().splitlines()[-1]
@@ -463,7 +465,7 @@ def test_cli_learn_rejects_bad_input(args):
 
 def test_cli_learn_sweep(tmp_path):
     r = CliRunner().invoke(learn_sweep, ["2,2,3", "--datasets", "6", "--runs", "4", "--steps", "2000",
-                                         "--out", str(tmp_path), "--no-progress"])
+                                         "--out", str(tmp_path), "-q"])
     assert r.exit_code == 0, r.output
     s = json.loads((tmp_path / "sweep.json").read_text())
     assert s["datasets"] == 6 and 0 <= s["fraction_realisable"] <= 1
@@ -488,3 +490,224 @@ def test_thousand_runs_acceptance():
             assert max(full, key=lambda g: g.count).count > 500
         else:
             assert learned.outcomes["minimum"] == 0 and learned.outcomes["boundary"] > 500
+
+
+# ---------------------------------------------------------------------------------------------
+# the boundary of the neuromanifold, the certificate, the optimiser, the acceptance experiment
+# ---------------------------------------------------------------------------------------------
+
+
+def _brute_boundary_loss(X, Y, phi):
+    """Least loss over C with rows divisible by l = (cos phi, sin phi): lstsq on the data directly."""
+    c, s = np.cos(phi), np.sin(phi)
+    D = lm.monomial_matrix(X, 2) @ np.array([[c, s, 0.0], [0.0, c, s]]).T  # features l*x0, l*x1 at the points
+    sol = np.linalg.lstsq(D, Y, rcond=None)[0]
+    return float(((D @ sol - Y) ** 2).sum() / len(X))
+
+
+def _brute_boundary_infimum(X, Y, n_grid=3601):
+    """Brute force: ``n_grid`` angles, then a 2001-point grid around the best one (no sextic, no golden section)."""
+    grid = np.linspace(0, np.pi, n_grid)
+    vals = np.array([_brute_boundary_loss(X, Y, p) for p in grid])
+    p0, h = grid[vals.argmin()], np.pi / (n_grid - 1)
+    return min(vals.min(), min(_brute_boundary_loss(X, Y, p) for p in np.linspace(p0 - h, p0 + h, 2001))), vals
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_boundary_infimum_matches_brute_force(seed):
+    arch = Architecture((2, 2, 3), 2)
+    X, Y = lm.make_data(arch, None, seed=seed)
+    bm = lm.boundary_minima(arch, None, X, Y)
+    fine, vals = _brute_boundary_infimum(X, Y)
+    assert bm.lower_bound <= fine <= bm.infimum + 1e-9 * bm.infimum
+    assert vals.min() >= bm.lower_bound
+    # random points of the boundary (rows l*m_j) never go below the lower bound
+    rng = np.random.default_rng(seed)
+    A, B, c0 = lm.loss_matrices(arch, None, X, Y)
+    for phi in rng.uniform(0, np.pi, 200):
+        E = np.array([[np.cos(phi), np.sin(phi), 0.0], [0.0, np.cos(phi), np.sin(phi)]])
+        C = rng.standard_normal((3, 2)) @ E
+        assert _loss(A, B, c0, C) >= bm.lower_bound
+    # the minimiser: on the boundary (rows with a common real factor: margin 0), loss = infimum,
+    # and B is part of V, so the infimum is not below the minimum on V
+    m0 = bm.minima[0]
+    assert _loss(A, B, c0, m0.coefficients) == pytest.approx(bm.infimum, rel=1e-12)
+    assert abs(lm.neuromanifold_margin(arch, None, m0.coefficients)) < 1e-12
+    cps = lm.critical_points(arch, None, X, Y)
+    assert bm.infimum >= cps[0].loss - 1e-12 and 1 <= len(bm.minima) <= 3
+    assert [m.loss for m in bm.minima] == sorted(m.loss for m in bm.minima)
+    if cps[0].in_neuromanifold is False:  # then the infimum over the neuromanifold is attained on B
+        assert m0.outward is True
+
+
+def test_boundary_needs_a_boundary():
+    X, Y = lm.make_data((3, 3, 3), 2, seed=0)
+    with pytest.raises(NotImplementedError):
+        lm.boundary_minima((3, 3, 3), 2, X, Y)
+    assert not lm.boundary_known((2, 2, 1), 2) and lm.boundary_known((2, 2, 2), 2)
+
+
+def _diverging_weights(C, phi, eps):
+    """Weights realising C + eps^2 a u^2 for C with rows l*m_j: hidden forms l +- eps u (norm ~ 1/eps)."""
+    ell, u = np.array([np.cos(phi), np.sin(phi)]), np.array([-np.sin(phi), np.cos(phi)])
+    E = np.array([[ell[0], ell[1], 0.0], [0.0, ell[0], ell[1]]])
+    M = C @ E.T @ np.linalg.inv(E @ E.T)  # rows: the linear forms m_j
+    a, b = M @ ell, M @ u
+    W1 = np.stack([ell + eps * u, ell - eps * u])
+    W2 = np.stack([a / 2 + b / (4 * eps), a / 2 - b / (4 * eps)], axis=1)
+    return [W1, W2]
+
+
+def _fake_run(arch, X, Y, weight_path):
+    """A one-run TrainResult whose recorded history follows the given weights (data units)."""
+    steps = len(weight_path) - 1
+    res = lm.train(arch, None, X, Y, runs=1, steps=steps, history=steps + 1, seed=0, progress=False)
+    A, B, c0 = lm.loss_matrices(arch, None, X, Y)
+    sx, sy = res.x_scale[0], res.y_scale[0]
+    flat = np.stack([np.concatenate([ws[0].ravel() * sx, ws[1].ravel() / sy]) for ws in weight_path])
+    Cs = [lm.coefficient_matrix(arch, None, ws) for ws in weight_path]
+    return dataclasses.replace(
+        res, weights=[w[None] for w in weight_path[-1]], coefficients=Cs[-1][None],
+        losses=np.array([_loss(A, B, c0, Cs[-1])]), grad_norms=np.array([1e-3]), converged=np.array([False]),
+        steps_taken=np.array([steps]), stop_reason=np.array(["budget"]), history_steps=np.arange(steps + 1),
+        loss_history=np.array([[_loss(A, B, c0, C) for C in Cs]]), norm_history=balanced_norm(arch, flat)[None],
+        weight_history=flat[None])
+
+
+def test_certificate_on_a_constructed_diverging_run():
+    arch = Architecture((2, 2, 3), 2)
+    _, X, Y, cps = _seed_where(arch, False, start=100)
+    bm = lm.boundary_minima(arch, None, X, Y)
+    m0 = bm.minima[0]
+    assert m0.outward is True
+    path = [_diverging_weights(m0.coefficients, m0.angle, eps) for eps in np.geomspace(1e-1, 1e-4, 41)]
+    cls = lm.classify_runs(_fake_run(arch, X, Y, path))
+    assert cls.outcome.tolist() == ["boundary"] and cls.boundary_point[0] == 0, cls.reason[0]
+    assert cls.reason[0].startswith("boundary: approaches boundary point b0, the infimum")
+    assert 0 <= cls.boundary_gap[0] <= 1e-6 * m0.loss
+    # the same end point without diverging weights in the history: not certified
+    still = lm.classify_runs(_fake_run(arch, X, Y, [path[-1]] * 41))
+    assert still.outcome.tolist() == ["unconverged"] and "weights not diverging" in still.reason[0]
+    # stopped early, far from the boundary value: not certified
+    early = lm.classify_runs(_fake_run(arch, X, Y, path[:11]))
+    assert early.outcome.tolist() == ["unconverged"] and "from the nearest boundary minimum" in early.reason[0]
+
+
+def test_run_below_the_boundary_infimum_is_never_boundary():
+    arch = Architecture((2, 2, 3), 2)
+    _, X, Y, cps = _seed_where(arch, True, start=100)
+    bm = lm.boundary_minima(arch, None, X, Y)
+    good = lm.train(arch, None, X, Y, runs=5, seed=0, progress=False)
+    i = int(np.argmin(good.losses))
+    assert good.losses[i] < bm.lower_bound  # the realisable minimum is below the boundary infimum
+    minimum = [w[i] for w in good.weights]
+    # a history of diverging weights followed by the minimiser: diverging, but the loss proves otherwise
+    m0 = bm.minima[0]
+    path = [_diverging_weights(m0.coefficients, m0.angle, eps) for eps in np.geomspace(1e-1, 1e-4, 40)] + [minimum]
+    cls = lm.classify_runs(_fake_run(arch, X, Y, path))
+    assert cls.outcome.tolist() == ["unconverged"]
+    assert "loss below the boundary infimum" in cls.reason[0]
+
+
+def test_gauss_newton_agrees_with_backpropagation():
+    arch = Architecture((2, 2, 3), 2)
+    X, Y = lm.make_data(arch, None, seed=4)
+    rng = np.random.default_rng(0)
+    theta = rng.standard_normal((3, arch.num_params))
+    A, B, c0 = lm.loss_matrices(arch, None, X, Y)
+    loss, g, H = gauss_newton(arch, theta, np.repeat(A[None], 3, 0), np.repeat(B[None], 3, 0), np.full(3, c0))
+    ref_loss, ref_g = loss_and_gradient(arch, theta, np.repeat(X.T[None], 3, 0), np.repeat(Y.T[None], 3, 0))
+    np.testing.assert_allclose(loss, ref_loss, rtol=1e-12)
+    np.testing.assert_allclose(g, ref_g, rtol=1e-10, atol=1e-12)
+    # H = (2/n) J_r^T J_r for the residuals r_i = f(x_i) - y_i
+    J = lm.coefficient_jacobian(arch, None, split_weights(arch, theta))  # (3, dL*M, N)
+    mx = lm.monomial_matrix(X, 2)
+    Jr = np.einsum("im,rjmn->rijn", mx, J.reshape(3, 3, 3, -1)).reshape(3, -1, arch.num_params)
+    np.testing.assert_allclose(H, 2 / len(X) * np.swapaxes(Jr, 1, 2) @ Jr, rtol=1e-10, atol=1e-12)
+    # the loss is constant along the rescaling orbits: the gradient is orthogonal to them
+    assert np.abs(np.einsum("rkn,rn->rk", gauge_directions(arch, theta), g)).max() < 1e-10 * np.abs(g).max()
+
+
+def test_levenberg_marquardt_converges_in_few_steps():
+    arch = Architecture((2, 2, 3), 2)
+    _, X, Y, cps = _seed_where(arch, True)
+    res = lm.train(arch, None, X, Y, runs=100, seed=3, progress=False)
+    assert res.optimizer == "lm" and res.steps == lm.DEFAULT_STEPS["lm"]
+    done = res.stop_reason == "tolerance"
+    assert done.mean() > 0.9 and np.median(res.steps_taken[done]) < 80
+    assert (res.grad_norms[done] < res.tol).all()
+
+
+def test_wilson_interval():
+    lo, hi = lm.wilson_interval(0, 10)
+    assert lo == 0.0 and hi == pytest.approx(0.2775, abs=1e-4)
+    assert lm.wilson_interval(5, 0) is None
+
+
+def _acceptance(datasets, runs, seed):
+    """The acceptance experiment, run by hand (as sweep_datasets does) to keep every run's details."""
+    arch = Architecture((2, 2, 3), 2)
+    seeds = np.random.SeedSequence(seed).generate_state(datasets)
+    data = [lm.make_data(arch, None, seed=int(s)) for s in seeds]
+    Xs, Ys = np.stack([d[0] for d in data]), np.stack([d[1] for d in data])
+    idx = np.repeat(np.arange(datasets), runs)
+    res = lm.train(arch, None, Xs, Ys, runs=datasets * runs, seed=seed + 1, data_index=idx, progress=False)
+    cls = lm.classify_runs(res)
+    realisable = np.array([cls.critical_points[k][0].in_neuromanifold for k in range(datasets)])[idx]
+    b = cls.outcome == "boundary"
+    brute = {k: _brute_boundary_infimum(Xs[k], Ys[k], 721)[0] for k in np.unique(idx[b])}
+    for i in np.flatnonzero(b):  # re-check every boundary label independently
+        k = idx[i]
+        bm = cls.boundaries[k]
+        assert res.losses[i] >= brute[k] - 1e-9 * brute[k]  # never below the (brute-force) boundary infimum
+        assert abs(res.losses[i] - bm.minima[cls.boundary_point[i]].loss) <= 1e-6 * res.losses[i]
+        nh = res.norm_history[i][res.history_steps >= res.steps // 2]
+        assert (np.diff(nh) >= 0).all() and nh[-1] > nh[0]
+        assert abs(lm.neuromanifold_margin(arch, None, res.coefficients[i])) < 1e-4
+    # boundary runs on realisable data sets stay at the boundary when continued for 4x the budget
+    cont = np.flatnonzero(b & realisable)
+    if len(cont):
+        more = lm.train(arch, None, Xs, Ys, runs=len(cont), steps=4 * res.steps, init=[w[cont] for w in res.weights],
+                        data_index=idx[cont], progress=False)
+        ends = np.array([cls.boundaries[idx[i]].minima[cls.boundary_point[i]] for i in cont])
+        assert all(more.losses[j] >= e.loss - 1e-9 * e.loss for j, e in enumerate(ends))
+    assert (cls.outcome[realisable & ~b] != "boundary").all()
+    assert set(cls.outcome[~realisable]) <= {"boundary", "saddle", "singular", "unconverged"}
+    assert (cls.outcome == "unconverged").mean() < 0.02
+    return res, cls, realisable
+
+
+def test_acceptance_experiment_small():
+    res, cls, realisable = _acceptance(8, 20, seed=0)
+    assert (cls.outcome[realisable] == "minimum").mean() > 0.9
+    assert (cls.outcome[~realisable] == "boundary").mean() > 0.9
+    sw = lm.sweep_datasets((2, 2, 3), 2, datasets=8, runs=20, seed=0, progress=False)
+    fr = sw.fractions()
+    assert fr["unconverged"]["runs"] == int((cls.outcome == "unconverged").sum())
+    assert fr["minimum_where_realisable"]["runs"] == int((cls.outcome[realisable] == "minimum").sum())
+    lo, hi = fr["minimum_where_realisable"]["wilson_95"]
+    assert lo <= fr["minimum_where_realisable"]["fraction"] <= hi
+    assert sw.summary()["training"] == {"optimizer": "lm", "steps": 400, "tol": 1e-10}
+    assert "at most 400 steps" in sw.describe_fractions()
+
+
+@pytest.mark.slow
+def test_acceptance_experiment_50_datasets_100_runs():
+    res, cls, realisable = _acceptance(50, 100, seed=0)
+    assert (cls.outcome[realisable] == "minimum").mean() > 0.95
+    assert (cls.outcome[~realisable] == "boundary").mean() > 0.95
+
+
+def test_cli_learn_json_and_quiet():
+    r = CliRunner().invoke(learn, ["2,2,3", "--runs", "10", "--seed", "1", "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert doc["kind"] == "learning" and doc["architecture"] == {"widths": [2, 2, 3], "r": 2}
+    assert doc["training"]["optimizer"] == "lm" and doc["training"]["steps"] == 400 and doc["boundary"]["infimum"] > 0
+    q = CliRunner().invoke(learn, ["2,2,3", "--runs", "10", "--seed", "1", "-q"])
+    assert q.exit_code == 0 and "closed-form" not in q.output and "distinct function" in q.output
+    s = CliRunner().invoke(learn_sweep, ["2,2,3", "--datasets", "3", "--runs", "5", "--seed", "0", "--json"])
+    assert s.exit_code == 0, s.output
+    sdoc = json.loads(s.output)
+    assert sdoc["kind"] == "learning_sweep" and sdoc["training"]["steps"] == 400
+    assert sdoc["fractions"]["unconverged"]["of"] == 15

@@ -2,172 +2,210 @@
 
 ``learn`` trains many networks on one generic data set and reports the functions they learn;
 ``learn-sweep`` repeats a smaller experiment over many data sets and reports how often the
-minimiser on the neurovariety is realised by real weights and what the runs do otherwise.
+minimiser on the neurovariety is realised by real weights and what the runs do otherwise, with
+the step budget and Wilson confidence intervals.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 import click
 import numpy as np
+import pandas as pd
 
-from neurovariety.architecture import Architecture, parse_r, parse_widths
+from ..architecture import Architecture
+from ..learning import (
+    DEFAULT_STEPS,
+    OPTIMIZERS,
+    LearnedFunctions,
+    TrainResult,
+    checked_critical_points,
+    count_learned_functions,
+    make_data,
+    plot_functions,
+    plot_sweep,
+    sweep_datasets,
+    train,
+    variety_dimension,
+)
+from .options import (
+    WIDTHS,
+    architecture,
+    emit_json,
+    json_option,
+    library_errors,
+    out_option,
+    progress_for,
+    quiet_option,
+    r_option,
+    seed_option,
+)
 
 __all__ = ["learn", "learn_sweep"]
 
+_STEPS_HELP = ("Maximum iterations per run; runs stop earlier at the gradient tolerance "
+               f"[default: {', '.join(f'{k} {v}' for k, v in DEFAULT_STEPS.items())}].")
 
-def _architecture(widths: str, r: str) -> Architecture:
-    try:
-        return Architecture(parse_widths(widths), parse_r(r))
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+
+def _common(f: Callable[..., Any]) -> Callable[..., Any]:
+    for opt in reversed([
+        click.argument("widths", type=WIDTHS),
+        r_option,
+        click.option("--steps", type=click.IntRange(min=0), default=None, help=_STEPS_HELP),
+        click.option("--optimizer", type=click.Choice(list(OPTIMIZERS)), default="lm", show_default=True,
+                     help="lm: Levenberg-Marquardt (converges in few steps); gd: gradient descent; adam."),
+        click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
+                     help="Step size (gd 0.05, adam 0.01) or initial damping (lm 1e-3)."),
+        click.option("--tol", type=click.FloatRange(min=0, min_open=True), default=1e-10, show_default=True,
+                     help="Gradient-norm tolerance (normalised data units)."),
+        click.option("--points", "-n", type=click.IntRange(min=1), default=None,
+                     help="Data points per data set (default max(10, 2M))."),
+        seed_option,
+        json_option,
+        quiet_option,
+    ]):
+        f = opt(f)
+    return f
 
 
 def _out_dir(out: Optional[str]) -> Optional[Path]:
     if out is None:
         return None
     path = Path(out)
-    try:
+    with library_errors():
         path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise click.ClickException(f"cannot create output directory {out!r}: {exc.strerror}") from None
     return path
 
 
-_common = [
-    click.option("--steps", type=click.IntRange(min=0), default=20000, show_default=True,
-                 help="Maximum iterations per run (runs stop earlier at the gradient tolerance)."),
-    click.option("--optimizer", type=click.Choice(["gd", "adam"]), default="gd", show_default=True),
-    click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
-                 help="Step size (default 0.05 for gd, 0.01 for adam)."),
-    click.option("--tol", type=click.FloatRange(min=0, min_open=True), default=1e-10, show_default=True,
-                 help="Gradient-norm tolerance (normalised data units)."),
-    click.option("--points", "-n", type=click.IntRange(min=1), default=None,
-                 help="Data points per data set (default max(10, 2M))."),
-    click.option("--progress/--no-progress", default=True, show_default=True),
-]
+def _print_critical_points(arch: Architecture, X: np.ndarray, Y: np.ndarray, seed: Optional[int]) -> None:
+    cps = checked_critical_points(arch, X, Y)
+    click.echo(f"architecture {arch}: dim V = {variety_dimension(arch)}, {arch.num_params} weights, "
+               f"{X.shape[0]} data points (seed {seed})")
+    if cps is None:
+        click.echo("no closed form for the critical points of this architecture")
+        return
+    click.echo(f"closed-form critical points on V: {len(cps)}")
+    for i, cp in enumerate(cps):
+        real = {True: "realisable", False: "NOT realisable", None: "realisability unknown"}[cp.in_neuromanifold]
+        click.echo(f"  c{i}: {cp.kind:8s} loss {cp.loss:.8g}  {real}")
 
 
-def _apply(options):
-    def deco(f):
-        for opt in reversed(options):
-            f = opt(f)
-        return f
+def _learn_summary(learned: LearnedFunctions, res: TrainResult, seed: Optional[int]) -> dict[str, Any]:
+    summary = learned.summary()
+    summary["data"] = {"n_points": int(res.X.shape[1]), "seed": seed, "distribution": "standard normal"}
+    summary["training"] = {"optimizer": res.optimizer, "lr": res.lr, "steps": res.steps, "tol": res.tol,
+                           "init_seed": res.seed, "seconds": res.seconds}
+    return summary
 
-    return deco
+
+def _write_learn(out_dir: Path, summary: dict[str, Any], learned: LearnedFunctions, res: TrainResult) -> list[Path]:
+    cls = learned.classification
+    paths = [out_dir / "summary.json", out_dir / "functions.png", out_dir / "runs.csv"]
+    with library_errors():
+        paths[0].write_text(json.dumps(summary, indent=2))
+        plot_functions(learned, paths[1])
+        pd.DataFrame({
+            "run": np.arange(res.runs), "outcome": cls.outcome, "loss": res.losses, "grad_norm": res.grad_norms,
+            "tangent_residual": cls.tangent_residual, "steps": res.steps_taken, "stop_reason": res.stop_reason,
+            "jacobian_rank": cls.jacobian_rank, "critical_point": cls.critical_point,
+            "boundary_point": cls.boundary_point, "boundary_gap": cls.boundary_gap, "diverged": res.diverged,
+            "reason": cls.reason,
+        }).to_csv(paths[2], index=False)
+    return paths
 
 
-@click.command("learn")
-@click.argument("widths")
-@click.option("-r", "--activation", "r", default="2", show_default=True, help="Exponent r, or one per hidden layer: 2,3.")
+@click.command("learn", short_help="Train many networks on one data set and count the learned functions.")
+@_common
 @click.option("--runs", type=click.IntRange(min=1), default=1000, show_default=True, help="Random initialisations.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the data (seed) and the initialisations (seed+1).")
 @click.option("--rtol", type=click.FloatRange(min=0, min_open=True), default=1e-4, show_default=True,
               help="Relative tolerance for 'same function'.")
-@click.option("--out", type=click.Path(file_okay=False), default=None, help="Write summary.json, functions.png, runs.csv here.")
-@_apply(_common)
-def learn(widths, r, runs, seed, rtol, out, steps, optimizer, lr, tol, points, progress):
-    """Train RUNS networks of architecture WIDTHS (e.g. 2,2,3) on one generic data set and count the
-    distinct functions they learn.
+@out_option(None, "Write summary.json, functions.png and runs.csv to this directory.")
+def learn(widths: tuple[int, ...], r: Any, steps: Optional[int], optimizer: str, lr: Optional[float], tol: float,
+          points: Optional[int], seed: Optional[int], as_json: bool, quiet: bool, runs: int, rtol: float,
+          out: Optional[str]) -> None:
+    """Train RUNS networks of architecture WIDTHS on one generic data set and count the distinct
+    functions they learn; every run is labelled minimum / saddle / singular / boundary (certified)
+    / unconverged (with the reason). The data use SEED, the initialisations SEED + 1.
 
     \b
-    Example:  neurovariety learn 2,2,3 -r 2 --runs 1000 --seed 0 --out results/
+    Example:
+      neurovariety learn 2,2,3 -r 2 --runs 1000 --seed 0 -o results/
     """
-    from neurovariety import learning as lm
-
-    arch = _architecture(widths, r)
+    arch = architecture(widths, r)
     out_dir = _out_dir(out)
-    try:
-        X, Y = lm.make_data(arch, None, n=points, seed=seed)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
-    cps = lm.checked_critical_points(arch, X, Y)
-    click.echo(f"architecture {arch}: dim V = {lm.variety_dimension(arch)}, {arch.num_params} weights, "
-               f"{X.shape[0]} data points (seed {seed})")
-    if cps is not None:
-        click.echo(f"closed-form critical points on V: {len(cps)}")
-        for i, cp in enumerate(cps):
-            real = {True: "realisable", False: "NOT realisable", None: "realisability unknown"}[cp.in_neuromanifold]
-            click.echo(f"  c{i}: {cp.kind:8s} loss {cp.loss:.8g}  {real}")
-    else:
-        click.echo("no closed form for the critical points of this architecture")
-
-    res = lm.train(arch, None, X, Y, runs=runs, steps=steps, optimizer=optimizer, lr=lr, tol=tol,
-                   seed=seed + 1, progress=progress)
-    learned = lm.count_learned_functions(res, rtol=rtol)
-
+    chatty = not (quiet or as_json)
+    with library_errors():
+        X, Y = make_data(arch, None, n=points, seed=seed)
+        if chatty:
+            _print_critical_points(arch, X, Y, seed)
+        res = train(arch, None, X, Y, runs=runs, steps=steps, optimizer=optimizer, lr=lr, tol=tol,
+                    seed=None if seed is None else seed + 1, progress=progress_for(quiet, as_json))
+        learned = count_learned_functions(res, rtol=rtol)
+    summary = _learn_summary(learned, res, seed)
+    paths = _write_learn(out_dir, summary, learned, res) if out_dir is not None else []
+    if as_json:
+        emit_json("learning", summary)
+        return
     table = learned.table()
-    click.echo("")
+    if chatty:
+        click.echo("")
     click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.8g}") if len(table) else "(no learned functions)")
-    click.echo("")
     click.echo(learned.describe() + "; outcomes: " + ", ".join(f"{k} {v}" for k, v in learned.outcomes.items()))
-    if learned.diverged_runs:
-        click.echo(f"{learned.diverged_runs} runs diverged (overflow/NaN), counted as unconverged")
-    click.echo(f"training: {res.seconds:.1f} s")
-
-    if out_dir is not None:
-        summary = learned.summary()
-        summary["data"] = {"n_points": int(X.shape[0]), "seed": seed, "distribution": "standard normal"}
-        summary["training"] = {"optimizer": optimizer, "lr": res.lr, "steps": steps, "tol": tol,
-                               "init_seed": seed + 1, "seconds": res.seconds}
-        (out_dir / "summary.json").write_text(json.dumps(summary, indent=2))
-        lm.plot_functions(learned, out_dir / "functions.png")
-        cls = learned.classification
-        import pandas as pd
-
-        pd.DataFrame({
-            "run": np.arange(res.runs),
-            "outcome": cls.outcome,
-            "loss": res.losses,
-            "grad_norm": res.grad_norms,
-            "tangent_residual": cls.tangent_residual,
-            "steps": res.steps_taken,
-            "jacobian_rank": cls.jacobian_rank,
-            "critical_point": cls.critical_point,
-            "diverged": res.diverged,
-        }).to_csv(out_dir / "runs.csv", index=False)
-        click.echo(f"wrote {out_dir / 'summary.json'}, {out_dir / 'functions.png'}, {out_dir / 'runs.csv'}")
+    if chatty:
+        for why, count in learned.unconverged_reasons().items():
+            click.echo(f"  unconverged: {count} x {why}")
+        if learned.boundary is not None:
+            click.echo(f"least loss over the boundary of the neuromanifold: {learned.boundary.infimum:.10g}")
+        click.echo(f"training: {res.optimizer}, at most {res.steps} steps, tol {res.tol:g}, {res.seconds:.1f} s")
+        if paths:
+            click.echo("wrote " + ", ".join(str(p) for p in paths))
 
 
-@click.command("learn-sweep")
-@click.argument("widths")
-@click.option("-r", "--activation", "r", default="2", show_default=True, help="Exponent r, or one per hidden layer.")
+@click.command("learn-sweep", short_help="The learning experiment over many random data sets.")
+@_common
 @click.option("--datasets", type=click.IntRange(min=1), default=100, show_default=True, help="Random data sets.")
 @click.option("--runs", type=click.IntRange(min=0), default=20, show_default=True,
               help="Initialisations per data set (0: only decide realisability of the minimiser).")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--out", type=click.Path(file_okay=False), default=None, help="Write sweep.json, sweep.csv, sweep.png here.")
-@_apply(_common)
-def learn_sweep(widths, r, datasets, runs, seed, out, steps, optimizer, lr, tol, points, progress):
+@out_option(None, "Write sweep.json, sweep.csv and sweep.png to this directory.")
+def learn_sweep(widths: tuple[int, ...], r: Any, steps: Optional[int], optimizer: str, lr: Optional[float], tol: float,
+                points: Optional[int], seed: Optional[int], as_json: bool, quiet: bool, datasets: int, runs: int,
+                out: Optional[str]) -> None:
     """Over many random data sets for WIDTHS: how often is the minimiser on V realisable by real
-    weights, and how do training runs end?
+    weights, and how do training runs end (fractions with their step budget and 95% intervals)?
 
     \b
-    Example:  neurovariety learn-sweep 2,2,3 -r 2 --datasets 200 --runs 20 --out sweep/
+    Example:
+      neurovariety learn-sweep 2,2,3 -r 2 --datasets 50 --runs 100 --seed 0 -o sweep/
     """
-    from neurovariety import learning as lm
-
-    arch = _architecture(widths, r)
+    arch = architecture(widths, r)
     out_dir = _out_dir(out)
-    try:
-        sw = lm.sweep_datasets(arch, None, datasets, n=points, runs=runs, seed=seed, steps=steps,
-                               optimizer=optimizer, lr=lr, tol=tol, progress=progress)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    with library_errors():
+        sw = sweep_datasets(arch, None, datasets, n=points, runs=runs, seed=seed, steps=steps, optimizer=optimizer,
+                            lr=lr, tol=tol, progress=progress_for(quiet, as_json))
+    paths = []
+    if out_dir is not None:
+        paths = [out_dir / "sweep.json", out_dir / "sweep.csv", out_dir / "sweep.png"]
+        with library_errors():
+            paths[0].write_text(json.dumps(sw.summary(), indent=2))
+            sw.table.to_csv(paths[1], index=False)
+            plot_sweep(sw, paths[2])
+    if as_json:
+        emit_json("learning_sweep", sw.summary())
+        return
     frac = sw.fraction_realisable
-    if frac is None:
+    interval = sw.realisable_interval()
+    if frac is None or interval is None:
         click.echo(f"{arch}: no realisability criterion / closed form; outcome counts only")
     else:
-        lo, hi = sw.realisable_interval()
         click.echo(f"{arch}: minimiser on V realisable for {frac:.1%} of {datasets} data sets "
-                   f"(95% CI {lo:.1%}-{hi:.1%}), n = {sw.n_points} Gaussian points")
-    click.echo(sw.outcome_table().to_string(float_format=lambda v: f"{v:.3f}"))
-    click.echo(f"time: {sw.seconds:.1f} s")
-    if out_dir is not None:
-        (out_dir / "sweep.json").write_text(json.dumps(sw.summary(), indent=2))
-        sw.table.to_csv(out_dir / "sweep.csv", index=False)
-        lm.plot_sweep(sw, out_dir / "sweep.png")
-        click.echo(f"wrote {out_dir / 'sweep.json'}, {out_dir / 'sweep.csv'}, {out_dir / 'sweep.png'}")
+                   f"(95% CI {interval[0]:.1%}-{interval[1]:.1%}), n = {sw.n_points} Gaussian points")
+    if runs > 0:
+        click.echo(sw.describe_fractions())
+    if not quiet:
+        click.echo(sw.outcome_table().to_string(float_format=lambda v: f"{v:.3f}"))
+        click.echo(f"time: {sw.seconds:.1f} s")
+        if paths:
+            click.echo("wrote " + ", ".join(str(p) for p in paths))

@@ -1,15 +1,19 @@
 """Judging training runs in function space: minimum, saddle, singular, boundary or unconverged.
 
-When the minimiser lies outside the real neuromanifold the weights diverge while the function
-approaches the boundary and the weight gradient becomes small, because the parametrisation
-degenerates there. A run counts as a learned critical point only if the loss gradient in
-coefficient space, projected to the tangent space of ``V`` (the column space of the coefficient
-Jacobian), vanishes too.
+A run counts as a learned critical point only if it is *stationary*: its weight gradient is below
+the training tolerance and the loss gradient in coefficient space, projected to the tangent space
+of ``V`` (the column space of the coefficient Jacobian), vanishes too. When the minimiser lies
+outside the real neuromanifold the weights diverge while the function approaches the boundary
+and the weight gradient may become small, because the parametrisation degenerates there: such a
+run is ``boundary`` only with the certificate of :mod:`~neurovariety.learning.certificate` (its
+loss approaches a minimum of the loss over the boundary, computed in
+:mod:`~neurovariety.learning.boundary`, while its weights grow); everything else is
+``unconverged``, and ``reason`` says why.
 
 >>> from neurovariety.loss import make_data
 >>> from neurovariety.learning.train import train
 >>> X, Y = make_data((2, 2, 3), 2, seed=0)
->>> cls = classify_runs(train((2, 2, 3), 2, X, Y, runs=6, steps=2000, seed=1, progress=False))
+>>> cls = classify_runs(train((2, 2, 3), 2, X, Y, runs=6, seed=1, progress=False))
 >>> set(cls.outcome) <= set(OUTCOMES), cls.dim_v
 (True, 8)
 """
@@ -26,8 +30,11 @@ from ..architecture import Architecture
 from ..errors import InvalidInputError
 from ..loss import loss_matrices
 from ..network import balance_weights, coefficients_and_jacobian, flatten_weights, split_weights
+from .boundary import BoundaryMinima, boundary_known, boundary_minima
+from .certificate import CertificateTolerances, certify_boundary
 from .closed_form import CriticalPoint, checked_critical_points, variety_dimension
-from .train import TrainResult, loss_and_gradient
+from .optimizers import loss_and_gradient
+from .train import TrainResult
 
 __all__ = ["OUTCOMES", "CPSpec", "RunClassification", "classify_runs", "as_critical_points", "hessian_extreme_eigenvalues"]
 
@@ -40,6 +47,9 @@ CPSpec = Union[str, None, Sequence[Any]]
 #: Per data set: its critical points, or ``None`` when no closed form is known.
 CriticalPointLists = list[Optional[list[CriticalPoint]]]
 
+#: Per data set: the minima of the loss over the boundary of the neuromanifold (``None``: unknown).
+BoundaryLists = list[Optional[BoundaryMinima]]
+
 
 @dataclass
 class RunClassification:
@@ -50,6 +60,9 @@ class RunClassification:
     units) below ``ftol``; ``jacobian_rank`` is the numerical rank of the coefficient Jacobian at
     the balanced weights; ``critical_point`` the index of the matched critical point (-1: none) in
     the run's data set's list ``critical_points[data_index]`` (``None`` entries: no closed form).
+    ``reason`` explains every verdict in a few words (for ``unconverged`` runs: what is missing);
+    ``boundary_point`` is the index of the boundary minimum a run approaches in its data set's
+    ``boundaries`` list (-1: none) and ``boundary_gap`` its loss minus that minimum's (data units).
     """
 
     outcome: np.ndarray
@@ -60,9 +73,15 @@ class RunClassification:
     match_distance: np.ndarray
     dim_v: int
     critical_points: CriticalPointLists
+    reason: np.ndarray
+    boundary_point: np.ndarray
+    boundary_gap: np.ndarray
+    boundaries: BoundaryLists
 
     @classmethod
-    def unconverged(cls, runs: int, dim_v: int, critical_points: CriticalPointLists) -> "RunClassification":
+    def unconverged(
+        cls, runs: int, dim_v: int, critical_points: CriticalPointLists, boundaries: Optional[BoundaryLists] = None
+    ) -> "RunClassification":
         """Every run ``unconverged`` and unmatched: the verdicts before any evidence."""
         return cls(
             outcome=np.full(runs, "unconverged", dtype=object),
@@ -73,6 +92,10 @@ class RunClassification:
             match_distance=np.full(runs, np.nan),
             dim_v=dim_v,
             critical_points=critical_points,
+            reason=np.full(runs, "non-finite weights, coefficients or Jacobian", dtype=object),
+            boundary_point=np.full(runs, -1, dtype=np.int64),
+            boundary_gap=np.full(runs, np.nan),
+            boundaries=boundaries if boundaries is not None else [None] * len(critical_points),
         )
 
 
@@ -87,6 +110,7 @@ class _Tolerances:
     persistence: float
     near_rtol: float
     hess_tol: float
+    certificate: CertificateTolerances
 
 
 def as_critical_points(arch: Architecture, cps: Sequence[Any]) -> list[CriticalPoint]:
@@ -125,6 +149,18 @@ def _critical_points_per_dataset(result: TrainResult, critical_points: CPSpec) -
     return [as_critical_points(result.arch, critical_points)]
 
 
+def _boundaries_per_dataset(result: TrainResult) -> BoundaryLists:
+    if not boundary_known(result.arch):
+        return [None] * result.X.shape[0]
+    out: BoundaryLists = []
+    for k in range(result.X.shape[0]):
+        try:
+            out.append(boundary_minima(result.arch, None, result.X[k], result.Y[k]))
+        except (ValueError, np.linalg.LinAlgError):  # degenerate data: nothing to certify against
+            out.append(None)
+    return out
+
+
 def hessian_extreme_eigenvalues(
     arch: Architecture, theta: np.ndarray, Xt: np.ndarray, Yt: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -150,26 +186,13 @@ def hessian_extreme_eigenvalues(
     return ev[:, 0], ev[:, -1]
 
 
-def _normalised_data(result: TrainResult, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The data of each of ``runs`` in the normalised units of training, ``(r, n, d)``."""
-    k = result.data_index[runs]
-    return result.X[k] / result.x_scale[k, None, None], result.Y[k] / result.y_scale[k, None, None]
-
-
-def _normalised_weights(result: TrainResult, runs: np.ndarray) -> list[np.ndarray]:
-    ws = [w[runs].copy() for w in result.weights]
-    ws[0] = ws[0] * result.x_scale[result.data_index[runs], None, None]
-    ws[-1] = ws[-1] / result.y_scale[result.data_index[runs], None, None]
-    return ws
-
-
 def _tangent_projection(
     result: TrainResult, runs: np.ndarray, C: np.ndarray, J: np.ndarray, rank_rtol: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Numerical rank of ``J`` and the norm of the coefficient-space loss gradient projected to col(J)."""
     U, s, _ = np.linalg.svd(J, full_matrices=False)
     rank = (s > rank_rtol * np.maximum(s[:, :1], 1.0)).sum(axis=1)
-    A, B, _ = loss_matrices(result.arch, None, *_normalised_data(result, runs))
+    A, B, _ = loss_matrices(result.arch, None, *result.normalised_data(runs))
     G = 2.0 * (C @ A - np.swapaxes(B, -1, -2))  # coefficient-space gradient, normalised units
     proj = np.einsum("rkm,rk->rm", U, G.reshape(len(runs), -1))
     proj[np.arange(U.shape[-1])[None, :] >= rank[:, None]] = 0.0
@@ -216,6 +239,7 @@ def _match_stationary(
         out.match_distance[i] = best_d
         if best >= 0 and best_d <= match_rtol:
             out.critical_point[i] = best
+            out.reason[i] = f"stationary at critical point c{best} (relative distance {best_d:.1g})"
             kind = cps[best].kind
             if kind in ("minimum", "saddle"):
                 out.outcome[i] = kind
@@ -223,47 +247,80 @@ def _match_stationary(
                 need_hessian.append(int(j))
         else:
             out.outcome[i] = "unknown"
+            out.reason[i] = f"stationary, but no known critical point within {match_rtol:g} (nearest {best_d:.2g})"
     return need_hessian
 
 
 def _hessian_kinds(result: TrainResult, runs: np.ndarray, ws: list[np.ndarray], hess_tol: float) -> np.ndarray:
     """``saddle`` / ``minimum`` (a local one) from the inertia of the weight-space Hessian."""
     theta = flatten_weights(ws)
-    Xn, Yn = _normalised_data(result, runs)
+    Xn, Yn = result.normalised_data(runs)
     lo, hi = hessian_extreme_eigenvalues(result.arch, theta, np.swapaxes(Xn, 1, 2), np.swapaxes(Yn, 1, 2))
     return np.where(lo < -hess_tol * np.maximum(1.0, hi), "saddle", "minimum")
 
 
-def _boundary_runs(
-    result: TrainResult, runs: np.ndarray, st: np.ndarray, rho: np.ndarray, cps_per: CriticalPointLists, tols: _Tolerances
+def _looks_like_boundary(
+    result: TrainResult, runs: np.ndarray, rho: np.ndarray, cps_per: CriticalPointLists, tols: _Tolerances
 ) -> np.ndarray:
-    """The non-stationary runs among ``runs`` that head for the boundary of the neuromanifold."""
+    """Heuristic (no certificate): loss decreasing and weights growing over the second half of training,
+    the parametrisation degenerate (tangent residual ``>= degeneracy`` x weight gradient) and that pull
+    persistent, and not within ``near_rtol`` of a realisable critical point."""
     lh, nh = result.loss_history[runs], result.norm_history[runs]
     last = np.array([np.flatnonzero(np.isfinite(row)).max() if np.isfinite(row).any() else 0 for row in lh])
     mid = last // 2
     rr = np.arange(len(runs))
-    decreasing = lh[rr, last] < lh[rr, mid]
-    growing = nh[rr, last] > nh[rr, mid]
-    degenerate = rho >= tols.degeneracy * result.grad_norms[runs]
-    cand = np.flatnonzero(~st & (last > 0) & decreasing & growing & degenerate)
-    if len(cand) == 0:
-        return np.zeros(0, dtype=np.int64)
-    # the pull along V must persist: near a realisable critical point that is merely badly
-    # conditioned (close to the boundary) the tangent residual keeps shrinking instead
-    i_c = runs[cand]
-    rho_mid = _tangent_residual(result, i_c, result.weight_history[i_c, mid[cand]], tols.rank_rtol)
-    keep = rho[cand] >= tols.persistence * rho_mid
-    for j, i in enumerate(i_c):
-        cps = cps_per[result.data_index[i]]
-        if keep[j] and cps is not None:
-            keep[j] = not _near_realisable(result.coefficients[i], cps, tols.near_rtol)
-    return i_c[keep]
+    out = (last > 0) & (lh[rr, last] < lh[rr, mid]) & (nh[rr, last] > nh[rr, mid])
+    out &= rho >= tols.degeneracy * result.grad_norms[runs]
+    cand = np.flatnonzero(out)
+    if len(cand):
+        i_c = runs[cand]
+        rho_mid = _tangent_residual(result, i_c, result.weight_history[i_c, mid[cand]], tols.rank_rtol)
+        out[cand] = rho[cand] >= tols.persistence * rho_mid
+    for j in np.flatnonzero(out):
+        cps = cps_per[result.data_index[runs[j]]]
+        if cps is not None:
+            out[j] = not _near_realisable(result.coefficients[runs[j]], cps, tols.near_rtol)
+    return np.asarray(out)
 
 
 def _near_realisable(C: np.ndarray, cps: list[CriticalPoint], near_rtol: float) -> bool:
     return any(
         np.linalg.norm(C - cp.coefficients) <= near_rtol * np.linalg.norm(cp.coefficients) for cp in cps if cp.in_neuromanifold
     )
+
+
+def _stop_description(result: TrainResult, i: int, rho: float, ftol: float) -> str:
+    """Why run ``i`` (not stationary) stopped, in words."""
+    why = str(result.stop_reason[i])
+    gn = float(result.grad_norms[i])
+    if why == "tolerance":
+        return f"weight gradient below tol, loss gradient along V not (tangent residual {rho:.2g} > ftol {ftol:g})"
+    if why == "stalled":
+        return f"no step lowers the loss any more (after {result.steps_taken[i]} steps, gradient norm {gn:.2g})"
+    if why == "overflow":
+        return "overflow/NaN (last finite weights kept)"
+    return f"step budget used up ({result.steps} steps, gradient norm {gn:.2g} > tol {result.tol:g})"
+
+
+def _judge_moving(result: TrainResult, runs: np.ndarray, rho: np.ndarray, out: RunClassification, tols: _Tolerances) -> None:
+    """``boundary`` (certified) or ``unconverged`` with a reason, for the non-stationary ``runs``."""
+    if len(runs) == 0:
+        return
+    ev = certify_boundary(result, runs, out.boundaries, tols.certificate)
+    known = np.array([out.boundaries[result.data_index[i]] is not None for i in runs], dtype=bool)
+    heuristic = np.zeros(len(runs), dtype=bool)
+    if not known.all():
+        heuristic[~known] = _looks_like_boundary(result, runs[~known], rho[~known], out.critical_points, tols)
+    out.boundary_point[runs] = ev.point
+    out.boundary_gap[runs] = ev.gap
+    for j, i in enumerate(runs):
+        if ev.certified[j]:
+            out.outcome[i], out.reason[i] = "boundary", ev.reason[j]
+            continue
+        extra = ev.reason[j]
+        if heuristic[j]:
+            extra = "weights growing with a degenerate parametrisation (possibly heading for the boundary); " + extra
+        out.reason[i] = _stop_description(result, int(i), float(rho[j]), tols.ftol) + "; not a certified boundary run: " + extra
 
 
 def _finite_runs(result: TrainResult) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[np.ndarray]]:
@@ -273,7 +330,7 @@ def _finite_runs(result: TrainResult) -> tuple[np.ndarray, np.ndarray, np.ndarra
     if len(runs) == 0:
         return runs, np.zeros(0), np.zeros(0), []
     with np.errstate(over="ignore", invalid="ignore"):
-        ws = balance_weights(arch, None, _normalised_weights(result, runs))
+        ws = balance_weights(arch, None, result.normalised_weights(runs))
         C, J = coefficients_and_jacobian(arch, None, ws)
     good = np.isfinite(J).all(axis=(1, 2)) & np.isfinite(C).all(axis=(1, 2))
     return runs[good], C[good], J[good], [w[good] for w in ws]
@@ -281,6 +338,7 @@ def _finite_runs(result: TrainResult) -> tuple[np.ndarray, np.ndarray, np.ndarra
 
 def _classify(result: TrainResult, out: RunClassification, tols: _Tolerances) -> None:
     """Fill ``out`` with the verdicts of every run that has finite weights and Jacobian."""
+    out.reason[result.diverged] = "overflow/NaN during training (last finite weights kept)"
     runs, C, J, ws = _finite_runs(result)
     if len(runs) == 0:
         return
@@ -292,12 +350,16 @@ def _classify(result: TrainResult, out: RunClassification, tols: _Tolerances) ->
     # stationary runs: singular / the kind of the matched critical point / Hessian inertia
     sing = st & (rank < out.dim_v)
     out.outcome[runs[sing]] = "singular"
+    out.reason[runs[sing]] = "stationary where the coefficient Jacobian drops rank"
     need_hessian = _match_stationary(result, runs, st & ~sing, out, tols.match_rtol)
     if need_hessian:
         hj = np.array(need_hessian)
         out.outcome[runs[hj]] = _hessian_kinds(result, runs[hj], [w[hj] for w in ws], tols.hess_tol)
-    # non-stationary runs: boundary or unconverged
-    out.outcome[_boundary_runs(result, runs, st, rho, out.critical_points, tols)] = "boundary"
+        for i in runs[hj]:
+            if out.critical_point[i] < 0:
+                out.reason[i] = "stationary; kind from the inertia of the weight-space Hessian"
+    # non-stationary runs: certified boundary or unconverged
+    _judge_moving(result, runs[~st], rho[~st], out, tols)
 
 
 def classify_runs(
@@ -311,9 +373,12 @@ def classify_runs(
     persistence: float = 0.85,
     near_rtol: float = 1e-2,
     hess_tol: float = 1e-5,
+    boundary_distance: float = 1e-3,
+    gap_rtol: float = 1e-6,
+    growth: float = 0.01,
 ) -> RunClassification:
     """Classify every run as ``minimum``, ``saddle``, ``unknown``, ``singular``, ``boundary`` or
-    ``unconverged``.
+    ``unconverged``, each with a ``reason``.
 
     * *stationary* runs (weight gradient ``< tol`` and tangent residual ``<= ftol``): ``singular``
       if the coefficient Jacobian has rank ``< dim V`` (``rank_rtol`` relative to
@@ -321,15 +386,17 @@ def classify_runs(
       distance ``<= match_rtol``), ``unknown`` if none matches, or -- without a closed form -- the
       inertia of the weight-space Hessian (``saddle`` if an eigenvalue ``< -hess_tol``, else
       ``minimum``, meaning a local minimum).
-    * ``boundary``: not stationary, loss still decreasing over the last half of training, balanced
-      weight norm growing, the parametrisation degenerate (tangent residual ``>= degeneracy``
-      times the weight gradient: the function is pulled in a direction the weights can only follow
-      by growing), and that pull persistent (tangent residual at the end ``>= persistence`` times
-      its value at mid-training) -- and, where the critical points are known, the function is not
-      within ``near_rtol`` of a realisable one (a minimum close to the boundary is approached
-      slowly, with growing weights, but it is approached). These runs are never counted as
-      learned critical points.
-    * everything else (including ``diverged`` runs) is ``unconverged``.
+    * ``boundary``: not stationary, and certified by
+      :func:`~neurovariety.learning.certificate.certify_boundary` (``boundary_distance``,
+      ``gap_rtol``, ``growth``): the loss is not below the infimum of the loss over the boundary,
+      approaches a minimum of the loss over the boundary (:mod:`~neurovariety.learning.boundary`)
+      at which descent leaves the neuromanifold, and the balanced weights grow monotonically. Only
+      for ``(2, 2, dL)``, r = 2; these runs are never counted as learned critical points.
+    * everything else is ``unconverged`` (including ``diverged`` runs), with the reason: why the
+      run stopped and which part of the certificate failed. Where no certificate exists the
+      reason says whether the run *looks* like a boundary run (loss decreasing, weights growing,
+      tangent residual ``>= degeneracy`` x the weight gradient and ``>= persistence`` x its value
+      at mid-training, not within ``near_rtol`` of a realisable critical point).
 
     ``critical_points``: ``"auto"`` (closed form where known), ``None`` (ignore), or a list of
     coefficient matrices / :class:`~neurovariety.learning.closed_form.CriticalPoint` (one data set
@@ -338,9 +405,12 @@ def classify_runs(
     >>> from neurovariety.loss import make_data
     >>> from neurovariety.learning.train import train
     >>> X, Y = make_data((2, 2, 3), 2, seed=0)
-    >>> res = train((2, 2, 3), 2, X, Y, runs=4, steps=10, seed=1, progress=False)
-    >>> classify_runs(res, None).outcome.tolist()   # 10 steps: nobody has converged
+    >>> res = train((2, 2, 3), 2, X, Y, runs=4, steps=3, seed=1, progress=False)
+    >>> cls = classify_runs(res, None)
+    >>> cls.outcome.tolist()   # 3 steps: nobody has converged
     ['unconverged', 'unconverged', 'unconverged', 'unconverged']
+    >>> cls.reason[0].split(";")[0]
+    'step budget used up (3 steps, gradient norm ... > tol 1e-10)'
     """
     tols = _Tolerances(
         ftol=positive_float(ftol, "ftol"),
@@ -350,9 +420,11 @@ def classify_runs(
         persistence=finite_float(persistence, "persistence"),
         near_rtol=positive_float(near_rtol, "near_rtol"),
         hess_tol=finite_float(hess_tol, "hess_tol"),
+        certificate=CertificateTolerances.validated(boundary_distance, gap_rtol, growth),
     )
     cps_per = _critical_points_per_dataset(result, critical_points)
-    out = RunClassification.unconverged(result.runs, variety_dimension(result.arch), cps_per)
+    out = RunClassification.unconverged(result.runs, variety_dimension(result.arch), cps_per, _boundaries_per_dataset(result))
     _classify(result, out, tols)
     out.outcome = out.outcome.astype(str)
+    out.reason = out.reason.astype(str)
     return out

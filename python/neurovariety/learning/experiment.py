@@ -1,7 +1,10 @@
 """Sweeping data sets: how often is the minimiser on ``V`` realisable, and what do runs do?
 
 For Gaussian random data (10 points) and ``(2, 2, 3), r = 2`` the global minimiser on ``V`` is
-realised by real weights for only about 55% of data sets (SPEC §4.5).
+realised by real weights for only about 55% of data sets (SPEC §4.5). The headline fractions
+(:meth:`SweepResult.fractions`) -- runs finding the minimiser where it is realisable, runs
+certified at the boundary where it is not, unconverged runs -- are stated with the optimiser's
+step budget and Wilson 95% intervals.
 
 >>> sw = sweep_datasets((2, 2, 3), 2, datasets=40, runs=0, seed=0, progress=False)
 >>> 0.2 < sw.fraction_realisable < 0.9
@@ -24,11 +27,26 @@ from .._validate import seed as validate_seed
 from ..architecture import Architecture, ArchitectureLike, RSpec
 from ..loss import make_data
 from .classify import OUTCOMES, classify_runs
-from .closed_form import CriticalPoint, checked_critical_points
+from .closed_form import checked_critical_points
 from .functions import count_learned_functions
 from .train import train
 
-__all__ = ["SweepResult", "sweep_datasets"]
+__all__ = ["SweepResult", "sweep_datasets", "wilson_interval"]
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.96) -> Optional[tuple[float, float]]:
+    """Wilson score interval for a binomial proportion (``None`` for ``n = 0``).
+
+    >>> [round(v, 4) for v in wilson_interval(50, 100)]
+    [0.4038, 0.5962]
+    """
+    if n == 0:
+        return None
+    p = successes / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return (float(max(0.0, centre - half)), float(min(1.0, centre + half)))
 
 
 @dataclass
@@ -36,8 +54,10 @@ class SweepResult:
     """Result of :func:`sweep_datasets`: one row per data set in ``table``.
 
     Columns: ``dataset``, ``data_seed``, ``minimum_in_neuromanifold`` (bool or None),
-    ``minimum_loss``, the run counts per outcome (:data:`~neurovariety.learning.classify.OUTCOMES`),
-    ``distinct_functions``.
+    ``minimum_loss``, ``boundary_infimum`` (least loss over the boundary of the neuromanifold,
+    where known and runs were trained), the run counts per outcome (:data:`~neurovariety.learning.classify.OUTCOMES`),
+    ``distinct_functions``. ``optimizer``, ``steps`` (the step budget) and ``tol`` are the
+    training settings the fractions depend on.
     """
 
     arch: Architecture
@@ -46,6 +66,9 @@ class SweepResult:
     n_points: int
     seed: Optional[int]
     seconds: float
+    optimizer: str = "lm"
+    steps: int = 0
+    tol: float = 1e-10
 
     @property
     def fraction_realisable(self) -> Optional[float]:
@@ -58,14 +81,56 @@ class SweepResult:
         """Wilson score interval for :attr:`fraction_realisable`."""
         col = self.table["minimum_in_neuromanifold"]
         known = col[col.notna()].astype(bool)
-        n = len(known)
-        if n == 0:
-            return None
-        p = known.mean()
-        den = 1 + z * z / n
-        centre = (p + z * z / (2 * n)) / den
-        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-        return (float(centre - half), float(centre + half))
+        return wilson_interval(int(known.sum()), len(known), z)
+
+    def fractions(self) -> dict[str, Any]:
+        """The headline fractions of runs, pooled over data sets, with Wilson 95% intervals.
+
+        ``minimum_where_realisable``: runs labelled ``minimum`` among runs on data sets whose
+        minimiser is realisable; ``boundary_where_not_realisable``: runs labelled ``boundary`` among
+        runs on the other data sets; ``boundary_where_realisable`` and ``unconverged`` (all runs).
+        The intervals treat runs as independent; runs on one data set are not, so the spread
+        between data sets (``per_dataset``: min and max of the per-set fraction) is given too.
+        """
+        if self.runs_per_dataset == 0:
+            return {}
+        df = self.table
+        real = df["minimum_in_neuromanifold"].map(lambda v: v is True or v is np.True_)
+        unreal = df["minimum_in_neuromanifold"].map(lambda v: v is False or v is np.False_)
+        parts = {
+            "minimum_where_realisable": ("minimum", real),
+            "boundary_where_not_realisable": ("boundary", unreal),
+            "boundary_where_realisable": ("boundary", real),
+            "unconverged": ("unconverged", pd.Series(True, index=df.index)),
+        }
+        out: dict[str, Any] = {}
+        for name, (outcome, mask) in parts.items():
+            rows = df[mask.astype(bool)]
+            k, n = int(rows[outcome].sum()), int(len(rows)) * self.runs_per_dataset
+            per = rows[outcome] / self.runs_per_dataset
+            out[name] = {"runs": k, "of": n, "datasets": int(len(rows)), "fraction": k / n if n else None,
+                         "wilson_95": wilson_interval(k, n),
+                         "per_dataset": [float(per.min()), float(per.max())] if len(rows) else None}
+        return out
+
+    def describe_fractions(self) -> str:
+        """The headline fractions as sentences, with the step budget and the intervals."""
+        fr = self.fractions()
+        if not fr:
+            return "no runs trained"
+        budget = f"{self.optimizer}, at most {self.steps} steps, gradient tolerance {self.tol:g}"
+
+        def pct(key: str) -> str:
+            d = fr[key]
+            if not d["of"]:
+                return "n/a"
+            lo, hi = d["wilson_95"]
+            dp = 2 if hi < 0.02 else 1
+            return f"{100 * d['fraction']:.{dp}f}% ({d['runs']}/{d['of']}, 95% CI {100 * lo:.{dp}f}-{100 * hi:.{dp}f}%)"
+
+        return (f"{budget}: minimiser realisable -> {pct('minimum_where_realisable')} of runs find it, "
+                f"{pct('boundary_where_realisable')} certified at the boundary; not realisable -> "
+                f"{pct('boundary_where_not_realisable')} certified at the boundary; unconverged {pct('unconverged')}")
 
     def outcome_table(self) -> pd.DataFrame:
         """Mean fraction of runs per outcome, split by whether the minimiser is realisable."""
@@ -84,26 +149,30 @@ class SweepResult:
         """The JSON summary (schema of ``sweep.json``)."""
         ot = self.outcome_table()
         return {
-            "architecture": {"widths": list(self.arch.widths), "r": self.arch.r_label},
+            "architecture": self.arch.to_dict(),
             "datasets": int(len(self.table)),
             "runs_per_dataset": self.runs_per_dataset,
             "n_points": self.n_points,
             "seed": self.seed,
             "fraction_realisable": self.fraction_realisable,
             "realisable_interval_95": self.realisable_interval(),
+            "training": {"optimizer": self.optimizer, "steps": self.steps, "tol": self.tol},
+            "fractions": self.fractions(),
             "outcomes_by_minimiser": json.loads(ot.to_json(orient="index")),
             "seconds": self.seconds,
         }
 
 
-def _minimum_row(k: int, data_seed: int, cps: Optional[list[CriticalPoint]]) -> dict[str, Any]:
+def _minimum_row(arch: Architecture, k: int, data_seed: int, X: np.ndarray, Y: np.ndarray) -> dict[str, Any]:
     """The table row of data set ``k`` before training: is its minimiser on V realisable?"""
+    cps = checked_critical_points(arch, X, Y)
     mins = [cp for cp in (cps or []) if cp.kind == "minimum"]
     return {
         "dataset": k,
         "data_seed": data_seed,
         "minimum_in_neuromanifold": mins[0].in_neuromanifold if mins else None,
         "minimum_loss": mins[0].loss if mins else float("nan"),
+        "boundary_infimum": float("nan"),
     }
 
 
@@ -115,8 +184,8 @@ def sweep_datasets(
     n: Optional[int] = None,
     runs: int = 20,
     seed: Optional[int] = 0,
-    steps: int = 20000,
-    optimizer: str = "gd",
+    steps: Optional[int] = None,
+    optimizer: str = "lm",
     lr: Optional[float] = None,
     tol: float = 1e-10,
     progress: Optional[bool] = None,
@@ -125,12 +194,13 @@ def sweep_datasets(
     realisable and (``runs > 0``) train ``runs`` networks and classify their outcomes.
 
     All data sets are trained in one vectorised batch of ``datasets * runs`` networks (data set
-    ``k`` from seed ``SeedSequence(seed)`` state ``k``, initialisations from ``seed + 1``).
+    ``k`` from seed ``SeedSequence(seed)`` state ``k``, initialisations from ``seed + 1``) with
+    :func:`~neurovariety.learning.train.train` (default optimiser ``lm`` and its step budget).
     ``progress``: see :mod:`neurovariety._progress`.
 
-    >>> sw = sweep_datasets((2, 2, 3), 2, datasets=3, runs=2, steps=300, seed=0, progress=False)
-    >>> len(sw.table), int(sw.table[list(OUTCOMES)].to_numpy().sum())
-    (3, 6)
+    >>> sw = sweep_datasets((2, 2, 3), 2, datasets=3, runs=2, seed=0, progress=False)
+    >>> len(sw.table), int(sw.table[list(OUTCOMES)].to_numpy().sum()), sw.steps
+    (3, 6, 400)
     """
     arch = Architecture.coerce(widths, r)
     datasets = positive_int(datasets, "datasets")
@@ -141,14 +211,18 @@ def sweep_datasets(
     data = [make_data(arch, None, n=n, seed=int(s)) for s in seeds]
     Xs = np.stack([d[0] for d in data])
     Ys = np.stack([d[1] for d in data])
-    rows = [_minimum_row(k, int(seeds[k]), checked_critical_points(arch, X, Y)) for k, (X, Y) in enumerate(data)]
+    rows = [_minimum_row(arch, k, int(seeds[k]), X, Y) for k, (X, Y) in enumerate(data)]
+    budget: tuple[str, int, float] = (optimizer, 0, tol)
     if runs > 0:
         data_index = np.repeat(np.arange(datasets), runs)
         res = train(arch, None, Xs, Ys, runs=datasets * runs, steps=steps, optimizer=optimizer, lr=lr, tol=tol,
                     seed=None if seed is None else seed + 1, data_index=data_index, progress=progress)
+        budget = (res.optimizer, res.steps, res.tol)
         cls = classify_runs(res, "auto")
         for k in range(datasets):
+            bm = cls.boundaries[k]
+            rows[k]["boundary_infimum"] = bm.infimum if bm is not None else float("nan")
             lf = count_learned_functions(res, dataset=k, classification=cls)
             rows[k].update(lf.outcomes)
             rows[k]["distinct_functions"] = lf.distinct_functions
-    return SweepResult(arch, pd.DataFrame(rows), runs, int(Xs.shape[1]), seed, time.perf_counter() - t0)
+    return SweepResult(arch, pd.DataFrame(rows), runs, int(Xs.shape[1]), seed, time.perf_counter() - t0, *budget)

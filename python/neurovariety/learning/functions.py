@@ -6,7 +6,7 @@ they compute, i.e. by their coefficient matrices.
 >>> from neurovariety.loss import make_data
 >>> from neurovariety.learning.train import train
 >>> X, Y = make_data((2, 2, 3), 2, seed=0)
->>> res = train((2, 2, 3), 2, X, Y, runs=30, steps=4000, seed=1, progress=False)
+>>> res = train((2, 2, 3), 2, X, Y, runs=30, seed=1, progress=False)
 >>> count_learned_functions(res).describe()
 'learned 1 distinct function of 3 critical points'
 """
@@ -23,6 +23,7 @@ from .._validate import nonnegative_int, positive_float
 from ..architecture import Architecture
 from ..errors import InvalidInputError
 from ..loss import loss_matrices
+from .boundary import BoundaryMinima
 from .classify import OUTCOMES, CPSpec, RunClassification, classify_runs
 from .closed_form import CriticalPoint
 from .train import TrainResult
@@ -38,7 +39,8 @@ class FunctionGroup:
     """Runs that learned the same function (coefficients equal up to ``rtol``).
 
     ``coefficients``/``loss`` are those of the lowest-loss member, ``runs`` the run indices,
-    ``critical_point`` the index of the matched closed-form critical point (or ``None``).
+    ``critical_point`` the index of the matched closed-form critical point (or ``None``),
+    ``boundary_point`` for ``boundary`` groups the index of the boundary minimum they approach.
 
     >>> g = FunctionGroup(np.eye(2), 3, 0.25, "minimum", 2, 0, True, np.arange(3))
     >>> g.to_dict(with_coefficients=False)
@@ -53,6 +55,7 @@ class FunctionGroup:
     critical_point: Optional[int]
     in_neuromanifold: Optional[bool]
     runs: np.ndarray
+    boundary_point: Optional[int] = None
 
     def to_dict(self, with_coefficients: bool = True) -> dict[str, Any]:
         """Plain Python types (the ``functions`` entries of ``summary.json``)."""
@@ -63,6 +66,8 @@ class FunctionGroup:
             "jacobian_rank": int(self.jacobian_rank),
             "critical_point": self.critical_point,
         }
+        if self.boundary_point is not None:
+            d["boundary_point"] = self.boundary_point
         if with_coefficients:
             d["coefficients"] = np.asarray(self.coefficients, dtype=float).tolist()
         return d
@@ -80,6 +85,8 @@ class LearnedFunctions:
     runs: int
     diverged_runs: int
     rtol: float
+    boundary: Optional[BoundaryMinima] = None
+    selection: Optional[np.ndarray] = None
 
     @property
     def distinct_functions(self) -> int:
@@ -103,6 +110,17 @@ class LearnedFunctions:
             return None
         real = [cp for cp in self.critical_points if cp.kind == "minimum"]
         return real[0].in_neuromanifold if real else None
+
+    def unconverged_reasons(self) -> dict[str, int]:
+        """How many ``unconverged`` runs stopped for each kind of reason (first clause, numbers dropped)."""
+        cls = self.classification
+        sel = np.arange(len(cls.outcome)) if self.selection is None else self.selection
+        reasons = cls.reason[sel][cls.outcome[sel] == "unconverged"]
+        out: dict[str, int] = {}
+        for r in reasons:
+            key = str(r).split(";")[0].split(" (")[0]
+            out[key] = out.get(key, 0) + 1
+        return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
     def describe(self) -> str:
         """One line, e.g. ``learned 2 distinct functions of 3 critical points``."""
@@ -134,13 +152,14 @@ class LearnedFunctions:
         closed = cps is not None and all(cp.kind in ("minimum", "saddle") for cp in cps)
         learned_cp = {g.critical_point: g.count for g in self.groups if g.critical_point is not None}
         return {
-            "architecture": {"widths": list(self.arch.widths), "r": self.arch.r_label},
+            "architecture": self.arch.to_dict(),
             "runs": self.runs,
             "converged": self.converged,
             "distinct_functions": self.distinct_functions,
             "singular_functions": self.singular_functions,
             "boundary_runs": int(self.outcomes["boundary"]),
             "unconverged_runs": int(self.outcomes["unconverged"]),
+            "unconverged_reasons": self.unconverged_reasons(),
             "diverged_runs": int(self.diverged_runs),
             "outcomes": {k: int(v) for k, v in self.outcomes.items()},
             "critical_points_known": len(cps) if (closed and cps is not None) else None,
@@ -154,6 +173,7 @@ class LearnedFunctions:
             "grouping_rtol": self.rtol,
             "dimension": self.classification.dim_v,
             "functions": [g.to_dict() for g in self.groups],
+            "boundary": self.boundary.to_dict() if self.boundary is not None else None,
         }
 
 
@@ -202,6 +222,7 @@ def _groups(
         rep = m[0]
         outs, counts = np.unique(cls.outcome[m], return_counts=True)
         cp = int(cls.critical_point[rep]) if cls.critical_point[rep] >= 0 else None
+        bp = int(cls.boundary_point[rep]) if cls.outcome[rep] == "boundary" else None
         groups.append(
             FunctionGroup(
                 coefficients=result.coefficients[rep],
@@ -212,6 +233,7 @@ def _groups(
                 critical_point=cp,
                 in_neuromanifold=cps[cp].in_neuromanifold if (cp is not None and cps is not None) else None,
                 runs=m,
+                boundary_point=bp,
             )
         )
     return groups
@@ -235,6 +257,9 @@ def count_learned_functions(
     grouped with the looser ``boundary_rtol`` (they are still moving) and always have kind
     ``boundary``; unconverged runs are only counted.
 
+    Boundary runs are grouped by coefficients too (those approaching the same boundary minimum
+    agree closely); each boundary group records the boundary point it approaches.
+
     ``critical_points`` (``"auto"``, ``None`` or a list of coefficient matrices, see
     :func:`~neurovariety.learning.classify.classify_runs`, which also takes ``classify_kwargs``)
     is the hook for the learning degree: with all ``N`` critical points passed in,
@@ -244,7 +269,7 @@ def count_learned_functions(
     >>> from neurovariety.loss import make_data
     >>> from neurovariety.learning.train import train
     >>> X, Y = make_data((2, 2, 3), 2, seed=0)
-    >>> res = train((2, 2, 3), 2, X, Y, runs=4, steps=10, seed=1, progress=False)
+    >>> res = train((2, 2, 3), 2, X, Y, runs=4, steps=3, seed=1, progress=False)
     >>> count_learned_functions(res).outcomes["unconverged"]
     4
     """
@@ -274,4 +299,6 @@ def count_learned_functions(
         runs=len(sel),
         diverged_runs=int(result.diverged[sel].sum()),
         rtol=rtol,
+        boundary=cls.boundaries[k],
+        selection=sel,
     )

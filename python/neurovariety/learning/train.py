@@ -1,14 +1,16 @@
-"""Training many networks at once: the vectorised loss, its gradient and the optimisers.
+"""Training many networks at once (vectorised over runs) on the mean squared loss.
 
-All runs are trained in one numpy computation (batched matmul; no Python loop over runs or
-samples). Each run stops on its own when its gradient norm drops below ``tol``; runs that
-overflow are frozen at their last finite weights and marked ``diverged``.
+All runs are trained in one numpy computation (batched matmul and batched small solves; no
+Python loop over runs or samples); the optimisers are in
+:mod:`~neurovariety.learning.optimizers` (default: Levenberg–Marquardt). Each run stops on its
+own when its gradient norm drops below ``tol``; runs that overflow are frozen at their last
+finite weights and marked ``diverged``; ``stop_reason`` says why every run stopped.
 
 >>> from neurovariety.loss import make_data
 >>> X, Y = make_data((2, 2, 3), 2, seed=3)
->>> res = train((2, 2, 3), 2, X, Y, runs=8, steps=500, seed=0, progress=False)
->>> res.coefficients.shape, res.losses.shape
-((8, 3, 3), (8,))
+>>> res = train((2, 2, 3), 2, X, Y, runs=8, seed=0, progress=False)
+>>> res.coefficients.shape, res.losses.shape, res.optimizer, res.steps
+((8, 3, 3), (8,), 'lm', 400)
 """
 
 from __future__ import annotations
@@ -20,24 +22,15 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from .._progress import progress_bar
-from .._validate import choice, flag, nonnegative_int, optional_positive_float, positive_float, positive_int
+from .._validate import positive_float
 from .._validate import seed as validate_seed
 from ..architecture import Architecture, ArchitectureLike, RSpec
 from ..errors import InvalidInputError
-from ..loss import check_data
-from ..network import as_weight_arrays, balance_weights, coefficient_matrix, flatten_weights, layer_shapes, split_weights
+from ..loss import check_data, loss_matrices
+from ..network import as_weight_arrays, coefficient_matrix, flatten_weights, layer_shapes, split_weights
+from .optimizers import DEFAULT_STEPS, OPTIMIZERS, STOP_REASONS, Runs, Settings, loss_and_gradient, optimise
 
-__all__ = ["TrainResult", "train", "loss_and_gradient", "OPTIMIZERS"]
-
-#: The optimisers of :func:`train`.
-OPTIMIZERS = ("gd", "adam")
-
-#: Adam's moment decay rates and denominator guard.
-_BETA1, _BETA2, _EPS = 0.9, 0.999, 1e-12
-
-#: The progress bar advances in chunks of this many steps (updating it every step costs time).
-_PROGRESS_CHUNK = 200
+__all__ = ["TrainResult", "train", "loss_and_gradient", "OPTIMIZERS", "DEFAULT_STEPS", "STOP_REASONS"]
 
 
 @dataclass
@@ -49,8 +42,10 @@ class TrainResult:
     tolerance means the same for any data scale. ``converged`` = the gradient norm fell below
     ``tol``; ``diverged`` = overflow / NaN (the last finite weights are kept). ``loss_history``
     and ``norm_history`` (balanced weight norm) are sampled at ``history_steps`` (NaN after a run
-    stopped), with the weights there (normalised units, flat) in ``weight_history``; boundary
-    detection looks at them.
+    stopped), with the weights there (normalised units, flat) in ``weight_history``; the boundary
+    certificate looks at them. ``stop_reason`` (one of
+    :data:`~neurovariety.learning.optimizers.STOP_REASONS`) says why each run stopped; ``steps``
+    is the step budget, ``lr`` the step size (gd, adam) or initial damping (lm).
     """
 
     arch: Architecture
@@ -76,6 +71,7 @@ class TrainResult:
     seconds: float
     x_scale: np.ndarray
     y_scale: np.ndarray
+    stop_reason: np.ndarray
 
     @property
     def runs(self) -> int:
@@ -87,86 +83,23 @@ class TrainResult:
         k = int(self.data_index[i])
         return self.X[k], self.Y[k]
 
+    def normalised_data(self, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The data of each of ``runs`` in the normalised units of training, ``(r, n, d)``."""
+        k = self.data_index[runs]
+        return self.X[k] / self.x_scale[k, None, None], self.Y[k] / self.y_scale[k, None, None]
 
-def loss_and_gradient(arch: Architecture, theta: np.ndarray, Xt: np.ndarray, Yt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean squared loss and its weight gradient for every run, by backpropagation.
-
-    ``theta`` (R, N); data transposed, ``Xt`` (R, d0, n), ``Yt`` (R, dL, n): with samples last,
-    every product is ``W @ activations`` with small contiguous matrices, which numpy's batched
-    matmul handles about twice as fast as the (n, d) layout.
-
-    >>> arch = Architecture((1, 1, 1), 2)
-    >>> loss, grad = loss_and_gradient(arch, np.array([[1.0, 2.0]]), np.ones((1, 1, 1)), np.zeros((1, 1, 1)))
-    >>> loss.tolist(), grad.tolist()   # f = w2 (w1 x)^2 = 2 at x = 1
-    ([4.0], [[16.0, 4.0]])
-    """
-    Ws = split_weights(arch, theta)
-    rs = arch.r
-    L = len(Ws)
-    acts, zs = [Xt], []
-    a = Xt
-    for i in range(L - 1):
-        z = Ws[i] @ a
-        zs.append(z)
-        a = z * z if rs[i] == 2 else z ** rs[i]
-        acts.append(a)
-    E = Ws[-1] @ a - Yt
-    n = Xt.shape[-1]
-    loss = np.einsum("rjn,rjn->r", E, E) / n
-    delta = (2.0 / n) * E
-    grads: list[np.ndarray] = [np.empty(0)] * L
-    for i in range(L - 1, -1, -1):
-        grads[i] = (delta @ np.swapaxes(acts[i], -1, -2)).reshape(len(theta), -1)
-        if i > 0:
-            e = rs[i - 1]
-            back = np.swapaxes(Ws[i], -1, -2) @ delta
-            delta = back * (e * zs[i - 1] ** (e - 1)) if e > 1 else back
-    return loss, np.concatenate(grads, axis=1)
-
-
-def _balanced_norm(arch: Architecture, theta: np.ndarray) -> np.ndarray:
-    ws = balance_weights(arch, None, split_weights(arch, theta))
-    squares: np.ndarray = sum((w * w).sum(axis=(-1, -2)) for w in ws)
-    return np.asarray(np.sqrt(squares))
+    def normalised_weights(self, runs: np.ndarray) -> list[np.ndarray]:
+        """The final weight matrices of ``runs`` in the normalised units of training (those of the histories)."""
+        k = self.data_index[runs]
+        ws = [w[runs].copy() for w in self.weights]
+        ws[0] = ws[0] * self.x_scale[k, None, None]
+        ws[-1] = ws[-1] / self.y_scale[k, None, None]
+        return ws
 
 
 # ------------------------------------------------------------------------------------------------
 # the pieces of a training call: settings, data, initial weights
 # ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Settings:
-    """The validated optimiser settings of one :func:`train` call."""
-
-    optimizer: str
-    runs: int
-    steps: int
-    lr: float
-    tol: float
-    line_search: bool
-    history: int
-
-    @classmethod
-    def validated(
-        cls, optimizer: str, runs: int, steps: int, lr: Optional[float], tol: float, line_search: bool, history: int
-    ) -> "_Settings":
-        optimizer = choice(optimizer, "optimizer", OPTIMIZERS)
-        lr = optional_positive_float(lr, "lr")
-        return cls(
-            optimizer=optimizer,
-            runs=positive_int(runs, "runs"),
-            steps=nonnegative_int(steps, "steps"),
-            lr=(0.05 if optimizer == "gd" else 1e-2) if lr is None else lr,
-            tol=positive_float(tol, "tol"),
-            line_search=flag(line_search, "line_search"),
-            history=positive_int(history, "history"),
-        )
-
-    def history_steps(self) -> np.ndarray:
-        """The steps at which the loss, norm and weights are recorded."""
-        n_hist = max(2, min(self.history, self.steps + 1)) if self.steps > 0 else 1
-        return np.unique(np.linspace(0, self.steps, n_hist).round().astype(int))
 
 
 @dataclass
@@ -201,14 +134,17 @@ class _Data:
             raise InvalidInputError("data X, Y must not be identically zero")
         return cls(Xs, Ys, data_index, sx, sy)
 
-    def per_run(self) -> tuple[np.ndarray, np.ndarray]:
-        """Normalised data of every run, samples last (see :func:`loss_and_gradient`)."""
+    def per_run(self, arch: Architecture, optimizer: str) -> dict[str, np.ndarray]:
+        """Normalised data of every run: samples last (see :func:`loss_and_gradient`) for gd and adam,
+        the loss matrices ``A, B, c0`` (:func:`~neurovariety.loss.loss_matrices`) for lm."""
         Xn = self.X / self.sx[:, None, None]
         Yn = self.Y / self.sy[:, None, None]
+        k = self.data_index
+        if optimizer == "lm":
+            A, B, c0 = loss_matrices(arch, None, Xn, Yn)
+            return {"A": A[k], "B": B[k], "c0": np.asarray(c0)[k]}
         # one contiguous copy per run keeps the batched matmuls fast
-        Xa = np.ascontiguousarray(np.swapaxes(Xn, 1, 2)[self.data_index])
-        Ya = np.ascontiguousarray(np.swapaxes(Yn, 1, 2)[self.data_index])
-        return Xa, Ya
+        return {"Xa": np.ascontiguousarray(np.swapaxes(Xn, 1, 2)[k]), "Ya": np.ascontiguousarray(np.swapaxes(Yn, 1, 2)[k])}
 
 
 def _initial_weights(
@@ -231,168 +167,6 @@ def _initial_weights(
     return theta
 
 
-# ------------------------------------------------------------------------------------------------
-# the state of the runs still training, and one optimiser step
-# ------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Runs:
-    """The training state: per-run outputs (all R runs) and the arrays of the active runs.
-
-    Active arrays (``idx``, ``th``, ``loss``, ``g``, ``eta``, ``m1``, ``m2``, ``Xa``, ``Ya``) shrink
-    as runs finish, so every step works only on runs that are still moving.
-    """
-
-    arch: Architecture
-    hist_steps: np.ndarray
-    # per run, all R runs
-    theta: np.ndarray  # (R, N): final weights, normalised units
-    converged: np.ndarray
-    diverged: np.ndarray
-    steps_taken: np.ndarray
-    final_loss: np.ndarray
-    final_gn: np.ndarray
-    loss_hist: np.ndarray
-    norm_hist: np.ndarray
-    theta_hist: np.ndarray
-    # active runs only
-    idx: np.ndarray
-    th: np.ndarray
-    loss: np.ndarray
-    g: np.ndarray
-    eta: np.ndarray
-    m1: np.ndarray
-    m2: np.ndarray
-    Xa: np.ndarray
-    Ya: np.ndarray
-
-    @classmethod
-    def start(
-        cls, arch: Architecture, theta: np.ndarray, data: tuple[np.ndarray, np.ndarray], hist_steps: np.ndarray, lr: float, steps: int
-    ) -> "_Runs":
-        """Every run active at ``theta``, with its loss and gradient there."""
-        runs, N = theta.shape
-        Xa, Ya = data
-        loss, g = loss_and_gradient(arch, theta, Xa, Ya)
-        H = len(hist_steps)
-        return cls(
-            arch=arch,
-            hist_steps=hist_steps,
-            theta=theta,
-            converged=np.zeros(runs, dtype=bool),
-            diverged=np.zeros(runs, dtype=bool),
-            steps_taken=np.full(runs, steps, dtype=np.int64),
-            final_loss=np.full(runs, np.nan),
-            final_gn=np.full(runs, np.nan),
-            loss_hist=np.full((runs, H), np.nan),
-            norm_hist=np.full((runs, H), np.nan),
-            theta_hist=np.full((runs, H, N), np.nan),
-            idx=np.arange(runs),
-            th=theta.copy(),
-            loss=loss,
-            g=g,
-            eta=np.full(runs, float(lr)),
-            m1=np.zeros_like(theta),
-            m2=np.zeros_like(theta),
-            Xa=Xa,
-            Ya=Ya,
-        )
-
-    def record(self, pos: int) -> None:
-        """Store loss, balanced norm and weights of the active runs at history position ``pos``."""
-        self.loss_hist[self.idx, pos] = self.loss
-        self.norm_hist[self.idx, pos] = _balanced_norm(self.arch, self.th)
-        self.theta_hist[self.idx, pos] = self.th
-
-    def finish(self, mask: np.ndarray, step: int) -> None:
-        """Stop the active runs in ``mask`` at ``step`` and drop them from the active arrays."""
-        done = self.idx[mask]
-        self.theta[done] = self.th[mask]
-        self.final_loss[done] = self.loss[mask]
-        self.final_gn[done] = np.linalg.norm(self.g[mask], axis=1)
-        self.steps_taken[done] = step
-        keep = ~mask
-        self.idx, self.th, self.loss, self.g = self.idx[keep], self.th[keep], self.loss[keep], self.g[keep]
-        self.eta, self.m1, self.m2 = self.eta[keep], self.m1[keep], self.m2[keep]
-        self.Xa, self.Ya = self.Xa[keep], self.Ya[keep]
-
-    def stop_finished(self, step: int, tol: float) -> np.ndarray:
-        """Stop runs that are non-finite or below ``tol``; the gradient norms of the others."""
-        gn: np.ndarray = np.linalg.norm(self.g, axis=1)
-        bad = ~(np.isfinite(self.loss) & np.isfinite(gn))
-        if bad.any():  # only reachable at step 0 (later bad steps are rejected)
-            self.diverged[self.idx[bad]] = True
-            self.finish(bad, step)
-            gn = gn[~bad]
-        done = gn < tol
-        if done.any():
-            self.converged[self.idx[done]] = True
-            self.finish(done, step)
-            gn = gn[~done]
-        return gn
-
-
-def _line_search_step(state: _Runs, gn: np.ndarray, step: int) -> None:
-    """Gradient descent with a step size per run: Armijo, halved on failure, +20% on success."""
-    trial = state.th - state.eta[:, None] * state.g
-    lt, gt = loss_and_gradient(state.arch, trial, state.Xa, state.Ya)
-    gtn = np.linalg.norm(gt, axis=1)
-    # Armijo; near a critical point the decrease drops below the rounding error of the loss, so
-    # there a step is also accepted when it reduces the gradient norm
-    loss = state.loss
-    ok = np.isfinite(lt) & np.isfinite(gtn) & (
-        (lt <= loss - 1e-4 * state.eta * gn * gn) | ((lt <= loss + 1e-14 * np.abs(loss)) & (gtn < gn))
-    )
-    state.th[ok], state.loss[ok], state.g[ok] = trial[ok], lt[ok], gt[ok]
-    state.eta = np.where(ok, state.eta * 1.2, state.eta * 0.5)
-    stuck = state.eta < 1e-300  # no descent step exists in floating point
-    if stuck.any():
-        state.finish(stuck, step + 1)
-
-
-def _adam_update(state: _Runs, lr: float, step: int) -> np.ndarray:
-    t = step + 1
-    state.m1 = _BETA1 * state.m1 + (1 - _BETA1) * state.g
-    state.m2 = _BETA2 * state.m2 + (1 - _BETA2) * state.g * state.g
-    return lr * (state.m1 / (1 - _BETA1**t)) / (np.sqrt(state.m2 / (1 - _BETA2**t)) + _EPS)
-
-
-def _fixed_step(state: _Runs, update: np.ndarray, step: int) -> None:
-    """Take ``th - update``; runs whose step overflows keep their last finite state and stop."""
-    trial = state.th - update
-    lt, gt = loss_and_gradient(state.arch, trial, state.Xa, state.Ya)
-    ok = np.isfinite(lt) & np.isfinite(gt).all(axis=1) & np.isfinite(trial).all(axis=1)
-    state.th[ok], state.loss[ok], state.g[ok] = trial[ok], lt[ok], gt[ok]
-    if not ok.all():
-        state.diverged[state.idx[~ok]] = True
-        state.finish(~ok, step + 1)
-
-
-def _optimise(state: _Runs, settings: _Settings, progress: Optional[bool]) -> None:
-    """Run the optimiser until every run has stopped or ``settings.steps`` steps are done."""
-    hist_pos = 0
-    with progress_bar(settings.steps, f"training {settings.runs} runs", unit="step", progress=progress) as bar:
-        for step in range(settings.steps + 1):
-            if hist_pos < len(state.hist_steps) and step == state.hist_steps[hist_pos]:
-                state.record(hist_pos)
-                hist_pos += 1
-            gn = state.stop_finished(step, settings.tol)
-            if len(state.idx) == 0 or step == settings.steps:
-                break
-            if settings.optimizer == "gd" and settings.line_search:
-                _line_search_step(state, gn, step)
-            elif settings.optimizer == "gd":
-                _fixed_step(state, settings.lr * state.g, step)
-            else:
-                _fixed_step(state, _adam_update(state, settings.lr, step), step)
-            if (step + 1) % _PROGRESS_CHUNK == 0:
-                bar.update(_PROGRESS_CHUNK)
-                bar.set_postfix(active=len(state.idx))
-        if len(state.idx):
-            state.finish(np.ones(len(state.idx), dtype=bool), settings.steps)
-
-
 def train(
     widths: ArchitectureLike,
     r: Optional[RSpec],
@@ -400,8 +174,8 @@ def train(
     Y: Any,
     *,
     runs: int = 1000,
-    steps: int = 20000,
-    optimizer: str = "gd",
+    steps: Optional[int] = None,
+    optimizer: str = "lm",
     lr: Optional[float] = None,
     tol: float = 1e-10,
     seed: Optional[int] = None,
@@ -414,11 +188,17 @@ def train(
 ) -> TrainResult:
     """Train ``runs`` networks from random initialisations at once on the mean squared loss.
 
-    Everything is vectorised over runs (batched matmul); each run stops when its gradient norm
-    drops below ``tol`` (normalised units), or after ``steps`` iterations. Data are scaled to unit
-    RMS internally and results mapped back (a symmetry of the problem: ``x -> x/s`` and
-    ``y -> y/t`` rescale ``C`` by a constant).
+    Everything is vectorised over runs; each run stops when its gradient norm drops below ``tol``
+    (normalised units), or after ``steps`` iterations (default
+    :data:`~neurovariety.learning.optimizers.DEFAULT_STEPS`: 400 for lm, 20000 for gd and adam).
+    Data are scaled to unit RMS internally and results mapped back (a symmetry of the problem:
+    ``x -> x/s`` and ``y -> y/t`` rescale ``C`` by a constant).
 
+    * ``optimizer="lm"`` (default): Levenberg–Marquardt in weight space on the Gauss–Newton model
+      of the loss (one batched ``N x N`` solve per step), initial damping ``lr`` (default 1e-3),
+      with Newton steps near critical points (:mod:`~neurovariety.learning.optimizers`). Typical
+      runs reach ``tol`` in tens of steps; runs heading for the boundary of the neuromanifold use
+      the whole budget (or stop as ``stalled`` once no step lowers the loss in floating point).
     * ``optimizer="gd"``: gradient descent. With ``line_search=True`` (default) each run has its own
       step size, halved when a step fails the Armijo condition and grown by 20% after a success, so
       runs whose weights diverge towards the boundary keep descending instead of blowing up. With
@@ -431,29 +211,31 @@ def train(
     ``data_index`` (``runs`` ints) saying which set each run uses (used by
     :func:`~neurovariety.learning.experiment.sweep_datasets`). Initial weights are i.i.d. normal
     with variance ``init_scale^2 / d_{i-1}`` unless ``init`` (a list of ``(runs, d_i, d_{i-1})``
-    arrays, data units) is given. ``progress``: see :mod:`neurovariety._progress`.
+    arrays, data units) is given. ``history`` records (evenly spaced over the budget) feed the
+    boundary certificate of :func:`~neurovariety.learning.classify.classify_runs`, which needs at
+    least three in the second half of a run. ``progress``: see :mod:`neurovariety._progress`.
 
     >>> from neurovariety.loss import make_data
     >>> X, Y = make_data((2, 2, 3), 2, seed=3)
-    >>> res = train((2, 2, 3), 2, X, Y, runs=4, steps=200, seed=0, progress=False)
-    >>> res.runs, bool((res.losses > 0).all())
-    (4, True)
+    >>> res = train((2, 2, 3), 2, X, Y, runs=4, seed=0, progress=False)
+    >>> res.runs, bool((res.losses > 0).all()), set(res.stop_reason) <= set(STOP_REASONS)
+    (4, True, True)
     """
     arch = Architecture.coerce(widths, r)
-    settings = _Settings.validated(optimizer, runs, steps, lr, tol, line_search, history)
+    settings = Settings.validated(optimizer, runs, steps, lr, tol, line_search, history)
     seed = validate_seed(seed)
     init_scale = positive_float(init_scale, "init_scale")
     data = _Data.prepare(arch, X, Y, data_index, settings.runs)
     theta = _initial_weights(arch, data, settings.runs, seed, init_scale, init)
     t0 = time.perf_counter()
-    per_run = data.per_run()
+    per_run = data.per_run(arch, settings.optimizer)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        state = _Runs.start(arch, theta, per_run, settings.history_steps(), settings.lr, settings.steps)
-        _optimise(state, settings, progress)
+        state = Runs.start(arch, theta, per_run, settings.history_steps(), settings)
+        optimise(state, settings, progress)
     return _result(arch, data, state, settings, seed, time.perf_counter() - t0)
 
 
-def _result(arch: Architecture, data: _Data, state: _Runs, settings: _Settings, seed: Optional[int], seconds: float) -> TrainResult:
+def _result(arch: Architecture, data: _Data, state: Runs, settings: Settings, seed: Optional[int], seconds: float) -> TrainResult:
     """Map the finished state back to data units."""
     k = data.data_index
     ws = [w.copy() for w in split_weights(arch, state.theta)]
@@ -485,4 +267,5 @@ def _result(arch: Architecture, data: _Data, state: _Runs, settings: _Settings, 
         seconds=seconds,
         x_scale=data.sx,
         y_scale=data.sy,
+        stop_reason=state.stop_reason.astype(str),
     )
