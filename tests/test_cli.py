@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-COMMANDS = ["dim", "sweep", "analyze", "reproduce", "equations", "learn", "learn-sweep", "learning-degree", "ed-degree"]
+COMMANDS = ["dim", "sweep", "analyze", "reproduce", "equations", "learn", "learn-sweep", "learning-degree", "ed-degree", "threshold", "filling"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

@@ -280,8 +280,8 @@ def test_cli_quiet_and_log_progress(tmp_path):
 # the real engine's error bound reaches the CSV
 # ------------------------------------------------------------------------------------------------
 def test_error_bound_column(tmp_path):
-    df = run_sweep(["3,3,3 2", "3,4,2,1 2"], out=tmp_path / "results.csv", timeout=60, jobs=1, seed=0)
-    certified, uncertified = df.to_dict("records")  # (3,4,2,1): rank 11 below the proved bound 12
+    df = run_sweep(["3,3,3 2", "4,5,3 2"], out=tmp_path / "results.csv", timeout=60, jobs=1, seed=0)
+    certified, uncertified = df.to_dict("records")  # (4,5,3): rank 29 below the proved bound 30
     assert certified["certified"] and certified["error_bound"] == 0.0
     assert not uncertified["certified"] and 0 < uncertified["error_bound"] < 1e-9
     assert _read(tmp_path / "results.csv")[0][-1] == "Error Bound"

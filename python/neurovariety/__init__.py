@@ -36,6 +36,8 @@ from .theory import upper_bound
 
 if TYPE_CHECKING:
     from .critical import critical_points, ed_degree, learning_degree
+    from .equations import hilbert_function, vanishing_ideal
+    from .search import activation_threshold, minimal_filling
 
 __version__ = VERSION
 
@@ -44,6 +46,10 @@ _LAZY = {
     "critical_points": "neurovariety.critical",
     "ed_degree": "neurovariety.critical",
     "learning_degree": "neurovariety.critical",
+    "hilbert_function": "neurovariety.equations",
+    "vanishing_ideal": "neurovariety.equations",
+    "activation_threshold": "neurovariety.search",
+    "minimal_filling": "neurovariety.search",
 }
 
 __all__ = [
@@ -58,18 +64,22 @@ __all__ = [
     "NotSupportedError",
     "ResourceLimitError",
     "VerificationError",
+    "activation_threshold",
     "critical_points",
     "dimension",
     "ed_degree",
+    "hilbert_function",
     "errors",
     "jacobian",
     "learning_degree",
     "linalg",
+    "minimal_filling",
     "monomial_exponents",
     "network_coefficients",
     "parse_r",
     "parse_widths",
     "upper_bound",
+    "vanishing_ideal",
     "__version__",
 ]
 

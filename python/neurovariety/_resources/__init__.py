@@ -1,4 +1,4 @@
-"""Resources: memory estimates and limits, and the one killable child process.
+"""Resources: memory estimates and limits, the one killable child process, and the local pool of them.
 
 >>> from neurovariety._resources import memory_limit
 >>> memory_limit(1 << 30)
@@ -6,6 +6,7 @@
 """
 
 from .memory import ENV_MEMORY_LIMIT, check_memory, format_bytes, memory_limit, parse_bytes
+from .pool import WorkerPool, default_workers, run_local
 from .process import (
     STARTUP_TIMEOUT,
     WorkerProcess,
@@ -24,9 +25,11 @@ __all__ = [
     "run_program",
     "ENV_MEMORY_LIMIT",
     "STARTUP_TIMEOUT",
+    "WorkerPool",
     "WorkerProcess",
     "check_memory",
     "death_reason",
+    "default_workers",
     "exception_reason",
     "format_bytes",
     "memory_limit",
@@ -35,4 +38,5 @@ __all__ = [
     "pickle_callable",
     "resolve_callable",
     "run_isolated",
+    "run_local",
 ]

@@ -6,11 +6,13 @@ True
 
 from __future__ import annotations
 
+import resource
 import shutil
 import subprocess
 from typing import Optional, Sequence
 
 from ..errors import ComputationTimeout
+from .memory import memory_limit
 
 __all__ = ["find_program", "run_program", "PROGRAMS"]
 
@@ -29,9 +31,16 @@ def find_program(name: str) -> Optional[str]:
 
 def run_program(argv: Sequence[str], stdin: str, timeout: Optional[float], what: str) -> str:
     """Run ``argv`` with ``stdin``; its stdout. The process is killed at ``timeout`` seconds
-    (:class:`ComputationTimeout`); a non-zero exit raises ``RuntimeError`` with its last stderr line."""
+    (:class:`ComputationTimeout`) and may use at most :func:`memory_limit` bytes of address space;
+    a non-zero exit raises ``RuntimeError`` with its last stderr line."""
+    limit = memory_limit()
+
+    def cap_memory() -> None:  # runs in the child before exec: the package's memory limit applies
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
     try:
-        proc = subprocess.run(list(argv), input=stdin, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(list(argv), input=stdin, capture_output=True, text=True, timeout=timeout,
+                              preexec_fn=cap_memory)
     except subprocess.TimeoutExpired:
         raise ComputationTimeout(f"{what} did not finish within {timeout:g} s (its process was killed)") from None
     if proc.returncode != 0:

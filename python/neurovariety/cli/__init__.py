@@ -30,6 +30,7 @@ COMMANDS = {
     "learn-sweep": "learn:learn_sweep",
     "learning-degree": "critical:learning_degree_command",
     "ed-degree": "critical:ed_degree_command",
+    "threshold": "search:threshold_command", "filling": "search:filling_command",
 }
 
 

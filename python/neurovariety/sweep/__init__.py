@@ -30,8 +30,8 @@ The same from the shell: ``neurovariety sweep --arch "2,2,3 2" --arch "3,2,1 2" 
 
 Modules: :mod:`~.jobs` (labels, keys, seeds), :mod:`~.grid` (files, grids, counting),
 :mod:`~.schema` (the CSV schema, read and written), :mod:`~.output` (the locked files),
-:mod:`~.worker` (what a worker runs), :mod:`~.local` and :mod:`~.dask` (schedulers),
-:mod:`~.run` (:func:`run_sweep`).
+:mod:`~.worker` (what a worker runs), :mod:`~.dask` (the Dask scheduler; the local one is the
+shared :mod:`neurovariety._resources.pool`), :mod:`~.run` (:func:`run_sweep`).
 """
 
 from .grid import (

@@ -21,9 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Optional, Sequence
 
 from .._resources import STARTUP_TIMEOUT, WorkerProcess, exception_reason
+from .._resources.pool import ArgsFor, OnEvent, Outcome
 from ..architecture import Architecture
 from ..errors import InvalidInputError
-from .local import ArgsFor, OnEvent, Outcome
 
 __all__ = ["run_dask", "dask_task", "pooled_children", "shutdown_pool"]
 

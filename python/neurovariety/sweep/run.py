@@ -2,7 +2,7 @@
 
 Every option is validated — and the compute function pickled, the dimension options built — before
 the output files are touched or a worker starts. The jobs run on the local pool
-(:mod:`~neurovariety.sweep.local`) or a Dask cluster (:mod:`~neurovariety.sweep.dask`); each
+(:mod:`~neurovariety._resources.pool`) or a Dask cluster (:mod:`~neurovariety.sweep.dask`); each
 finished job becomes one row (:mod:`~neurovariety.sweep.schema`) appended to the locked outputs
 (:mod:`~neurovariety.sweep.output`). The return value is the tidy frame of the requested rows.
 
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Union
 
 from .._progress import ProgressBar, log, progress_bar
 from .._resources import exception_reason
+from .._resources.pool import Outcome, default_workers, run_local
 from .._validate import flag, optional_positive_int, positive_float, positive_int
 from .._validate import seed as validate_seed
 from ..architecture import Architecture
@@ -31,7 +32,6 @@ from ..errors import InvalidInputError
 from .dask import run_dask
 from .grid import DEFAULT_MAX_JOBS, Grid, Selection, bounded
 from .jobs import ArchLike, as_architectures, dedupe, job_key, job_label, job_seed
-from .local import Outcome, default_workers, run_local
 from .output import OutputFiles, check_targets, output_paths
 from .schema import (
     error_row,
