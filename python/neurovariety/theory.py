@@ -18,6 +18,11 @@ the theorem it comes from:
 * the **linear-layer merge**: a hidden layer with ``r_k = 1`` and ``dk >= min(d_{k-1}, d_{k+1})``
   composes its two matrices into an arbitrary one, so ``V`` equals the variety of the
   architecture without that layer;
+* **width saturation**: the activations of layer ``k`` are ``r_k``-th powers of elements of a
+  space of dimension at most ``d_{k-1}`` (the span of the previous layer's outputs), so they span
+  at most ``min(C(d_{k-1} + r_k - 1, r_k), M_k)`` dimensions (``M_k`` = monomials of their degree);
+  a wider layer ``k`` gives the same neurovariety, so the bound of the architecture with every
+  hidden width lowered to that value (left to right) applies;
 * the **quadratic-output bound** for one output after a square (``dL = 1``, ``r_{L-1} = 2``,
   ``m = d_{L-1}``): ``f = q(h)`` for a quadratic form ``q`` in the ``m`` outputs ``h`` of
   ``V' = V_(d0..d_{L-1})``, and ``GL_m`` acts on the pairs ``(q, h)`` with orbits of dimension at
@@ -45,6 +50,8 @@ __all__ = [
     "linear_dimension",
     "upper_bound",
     "span_rank_lower_bound",
+    "saturated",
+    "saturation_width",
 ]
 
 #: (r, d0, d1) of the four sporadic defective cases of Alexander–Hirschowitz, each of defect 1:
@@ -80,6 +87,31 @@ def linear_dimension(widths: Sequence[int]) -> int:
     """
     k = min(widths)
     return k * (widths[0] + widths[-1] - k)
+
+
+def saturation_width(d_prev: int, r: int, degree: int, d0: int) -> int:
+    """The width beyond which a hidden layer with exponent ``r`` after a layer of width ``d_prev``
+    changes nothing (its outputs have degree ``degree`` in ``d0`` variables).
+
+    >>> saturation_width(2, 2, 2, 2)   # two linear forms squared span at most 3 binary quadrics
+    3
+    """
+    return min(comb(d_prev + r - 1, r), comb(d0 + degree - 1, min(degree, d0 - 1)))
+
+
+def saturated(arch: Architecture) -> Architecture:
+    """The architecture with every hidden width lowered to its saturation width, left to right: the
+    same neurovariety.
+
+    >>> saturated(Architecture((2, 19, 8, 3, 14, 2, 1), 2)).widths
+    (2, 3, 6, 3, 14, 2, 1)
+    """
+    widths, prev, degree = list(arch.widths), arch.d0, 1
+    for k in range(1, arch.depth):
+        degree *= arch.r[k - 1]
+        widths[k] = min(widths[k], saturation_width(prev, arch.r[k - 1], degree, arch.d0))
+        prev = widths[k]
+    return Architecture._trusted(tuple(widths), arch.r)
 
 
 def _mergeable_linear_layer(arch: Architecture) -> Optional[int]:
@@ -140,6 +172,16 @@ def _structural_bounds(arch: Architecture) -> list[tuple[int, str]]:
 
 @functools.lru_cache(maxsize=65536)
 def _upper_bound(arch: Architecture) -> tuple[int, str]:
+    reduced = saturated(arch)
+    if reduced != arch:
+        value, source = _upper_bound(reduced)
+        if value < min(arch.expected_dim, _upper_bound_unsaturated(arch)[0]):
+            return value, f"width saturation to {reduced.widths}, then the {source}"
+    return _upper_bound_unsaturated(arch)
+
+
+@functools.lru_cache(maxsize=65536)
+def _upper_bound_unsaturated(arch: Architecture) -> tuple[int, str]:
     best, source = arch.expected_dim, "expected dimension"
     if all(r == 1 for r in arch.r):
         value = linear_dimension(arch.widths)
