@@ -17,9 +17,9 @@ from neurovariety.architecture import Architecture
 from neurovariety.cli.critical import learning_degree_command
 from neurovariety.critical.monodromy import random_node, start_pair
 from neurovariety.critical.problem import loss_problem
-from neurovariety.critical.solutions import SolutionSet
 from neurovariety.critical.system import CriticalSystem, full_rank, valid_endpoints
 from neurovariety.critical.trace import trace_test
+from neurovariety.homotopy import SolutionSet
 
 
 def _solve(widths, r, **kw):

@@ -30,6 +30,7 @@ LAYERS = {
     "network": 4,
     "loss": 4,
     "dimension": 5,
+    "homotopy": 5,
     "equations": 6,
     "critical": 6,
     "learning": 6,

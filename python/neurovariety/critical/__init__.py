@@ -38,11 +38,12 @@ from .._validate import seed as validate_seed
 from ..architecture import Architecture, ArchitectureLike, RSpec
 from ..dimension import dimension
 from ..errors import NotSupportedError
+from ..homotopy import LoopState, SolutionSet, TrackingStopped, run_loops
 from .exact import exact_critical_count
-from .monodromy import LoopState, run_loops, start_pair
+from .monodromy import loop_tracker, start_pair
 from .problem import WEIGHTS, LossProblem, WeightsKind, loss_problem
 from .result import CriticalPointsResult, ExactCount
-from .system import CriticalSystem, TrackingStopped
+from .system import CriticalSystem
 from .target import TargetPoints, track_to_target
 from .trace import TRACE_RTOL, trace_test
 
@@ -129,23 +130,29 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
                stop_after: int, timeout: Optional[float], verify: bool, progress: Optional[bool]) -> tuple[LoopState, Any]:
     start = start_pair(system, problem, rng)
     bar = progress_bar(max_loops, f"monodromy {system.arch}", unit="loop", progress=progress)
+    stats = {"paths": 0, "failed": 0}
 
     def on_loop(state: LoopState) -> None:
         bar.update(1)
         bar.set_postfix(solutions=len(state.known), stable=state.stable)
 
-    def trace(known: Any) -> Optional[float]:
+    def trace(known: SolutionSet) -> Optional[float]:
+        stats["paths"] += 2 * len(known)
         return trace_test(system, problem, known, start.b, start.scale, rng)
 
     deadline = None if timeout is None else time.monotonic() + timeout
+    known = SolutionSet(system.N, system.amb)
+    known.add(start.c[None], start.theta[None])
     with bar:
-        state = run_loops(system, problem, start, rng, max_loops=max_loops, stop_after=stop_after, deadline=deadline,
-                          trace=trace if verify else None, trace_rtol=TRACE_RTOL, on_loop=on_loop)
-    if verify and state.trace_residual is None and not (state.timed_out or state.interrupted):
+        state = run_loops(loop_tracker(system, problem, start, rng, deadline, stats), known, max_loops=max_loops,
+                          stop_after=stop_after, deadline=deadline, trace=trace if verify else None,
+                          trace_rtol=TRACE_RTOL, on_loop=on_loop)
+    if verify and state.trace_residual is None and not state.stopped:
         try:  # stopped at max_loops: test what we have
             state.trace_residual = trace(state.known)
         except TrackingStopped as stop:
-            state.interrupted, state.timed_out = stop.interrupted, not stop.interrupted
+            state.stop(stop)
+    state.paths, state.failed = stats["paths"], stats["failed"]
     return state, start
 
 
@@ -238,7 +245,7 @@ def _at_data(system: CriticalSystem, problem: LossProblem, state: LoopState, sta
         try:
             return track_to_target(system, problem, state.known, start.b, start.scale, rng)
         except TrackingStopped as stop:
-            state.interrupted, state.timed_out = stop.interrupted, not stop.interrupted
+            state.stop(stop)
     return TargetPoints(state.known.theta, state.known.c, 0)
 
 

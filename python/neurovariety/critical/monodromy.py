@@ -21,18 +21,17 @@ with full-rank Jacobian form one irreducible family, so the loops find every cri
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional
 
 import numpy as np
 
 from ..errors import InternalError
+from ..homotopy import SolutionSet, full_rank
 from .problem import LossProblem, cgauss
-from .solutions import SolutionSet
-from .system import CriticalSystem, TrackingStopped, full_rank, valid_endpoints
+from .system import CriticalSystem, valid_endpoints
 
-__all__ = ["StartPair", "LoopState", "start_pair", "random_node", "run_loops"]
+__all__ = ["StartPair", "start_pair", "random_node", "loop_tracker"]
 
 
 @dataclass
@@ -44,21 +43,6 @@ class StartPair:
     c: np.ndarray
     b: np.ndarray
     scale: float
-
-
-@dataclass
-class LoopState:
-    """Bookkeeping of a monodromy run."""
-
-    known: SolutionSet
-    loops: int = 0
-    stable: int = 0
-    paths: int = 0
-    failed: int = 0
-    timed_out: bool = False
-    interrupted: bool = False
-    trace_residual: Optional[float] = None
-    history: list[int] = field(default_factory=list)
 
 
 def start_pair(system: CriticalSystem, problem: LossProblem, rng: np.random.Generator, rank: Optional[int] = None) -> StartPair:
@@ -93,60 +77,17 @@ def random_node(system: CriticalSystem, problem: LossProblem, rng: np.random.Gen
     return np.asarray(problem.Q @ (cgauss(rng, system.amb) * scale))
 
 
-def run_loops(
-    system: CriticalSystem,
-    problem: LossProblem,
-    start: StartPair,
-    rng: np.random.Generator,
-    *,
-    max_loops: int,
-    stop_after: int,
-    deadline: Optional[float],
-    trace: Optional[Callable[[SolutionSet], Optional[float]]],
-    trace_rtol: float,
-    on_loop: Callable[[LoopState], None] = lambda state: None,
-) -> LoopState:
-    """Loop until ``stop_after`` loops add nothing and ``trace`` (the trace test) passes.
+def loop_tracker(system: CriticalSystem, problem: LossProblem, start: StartPair, rng: np.random.Generator,
+                 deadline: Optional[float], stats: dict[str, int]) -> Callable[[SolutionSet], tuple[np.ndarray, np.ndarray]]:
+    """One monodromy loop ``b_0 -> b_1 -> b_2 -> b_0`` through random nodes, for
+    :func:`neurovariety.homotopy.run_loops`; path counts accumulate in ``stats``."""
 
-    While the test fails, solutions are missing (or, for special weights, the test does not
-    apply) and the loops go on, re-testing after every further ``stop_after`` idle loops, up to
-    ``4 * stop_after`` idle loops; the test passes at a residual ``<= trace_rtol``. ``trace=None``
-    stops at the first ``stop_after`` idle loops. Ctrl-C or the ``deadline`` (``time.monotonic()``)
-    stop the loop in flight within about 50 ms (``state.interrupted`` / ``state.timed_out``); the
-    solutions of the loops before are kept.
-    """
-    state = LoopState(SolutionSet(system.N, system.amb))
-    state.known.add(start.c[None], start.theta[None])
-    patience = 4 * stop_after
-    while state.loops < max_loops:
-        if deadline is not None and time.monotonic() > deadline:
-            state.timed_out = True
-            break
+    def track_loop(known: SolutionSet) -> tuple[np.ndarray, np.ndarray]:
         b1, b2 = random_node(system, problem, rng, start.scale), random_node(system, problem, rng, start.scale)
-        try:
-            ends, status = system.track(state.known.theta, [start.b, b1, b2, start.b], deadline=deadline)
-        except TrackingStopped as stop:
-            state.interrupted, state.timed_out = stop.interrupted, not stop.interrupted
-            break
-        state.paths += len(status)
-        state.failed += int((status != 0).sum())
+        ends, status = system.track(known.theta, [start.b, b1, b2, start.b], deadline=deadline)
+        stats["paths"] += len(status)
+        stats["failed"] += int((status != 0).sum())
         th, c, _ = valid_endpoints(system, ends, status, start.b)
-        new = state.known.add(c, th)
-        state.loops += 1
-        state.stable = 0 if new else state.stable + 1
-        if new:
-            state.trace_residual = None
-        state.history.append(len(state.known))
-        on_loop(state)
-        if state.stable and state.stable % stop_after == 0:
-            if trace is None:
-                break
-            try:
-                state.trace_residual = trace(state.known)
-            except TrackingStopped as stop:
-                state.interrupted, state.timed_out = stop.interrupted, not stop.interrupted
-                break
-            state.paths += 2 * len(state.known)
-            if (state.trace_residual is not None and state.trace_residual <= trace_rtol) or state.stable >= patience:
-                break
-    return state
+        return th, c
+
+    return track_loop

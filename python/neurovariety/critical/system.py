@@ -20,20 +20,9 @@ import numpy as np
 
 from .. import _core
 from ..architecture import Architecture
+from ..homotopy import TrackingStopped, full_rank
 
-__all__ = ["CriticalSystem", "TrackingStopped", "full_rank", "valid_endpoints", "collisions", "DEDUP_RTOL",
-           "projection_direction"]
-
-#: Two coefficient vectors are the same function when they agree to this relative accuracy.
-DEDUP_RTOL = 1e-6
-
-
-class TrackingStopped(Exception):
-    """Tracking stopped early: by Ctrl-C (``interrupted``) or at the deadline (``timed_out``)."""
-
-    def __init__(self, interrupted: bool):
-        super().__init__("interrupted" if interrupted else "deadline reached")
-        self.interrupted = interrupted
+__all__ = ["CriticalSystem", "valid_endpoints"]
 
 
 class CriticalSystem:
@@ -72,19 +61,6 @@ class CriticalSystem:
         return np.asarray(f), np.asarray(c), np.asarray(j)
 
 
-def full_rank(J: np.ndarray, n: int) -> np.ndarray:
-    """Per point: does the coefficient Jacobian (amb x n) have rank n? Columns are normalised
-    first, since gauge-fixed weights can be badly scaled without the rank dropping."""
-    finite = np.isfinite(J).all(axis=(-1, -2))  # NaN rows: a dead neuron (no gauge chart)
-    J = np.where(finite[..., None, None], J, 0.0)
-    norms = np.linalg.norm(J, axis=-2, keepdims=True)
-    ok = finite & (norms > 0).all(axis=(-1, -2))
-    s = np.linalg.svd(J / np.where(norms > 0, norms, 1.0), compute_uv=False)
-    # rank-deficient (spurious) solutions sit at rounding level; genuine ones of deep, high-degree
-    # networks can be badly conditioned, hence a low threshold
-    return np.asarray(ok & (s[..., n - 1] > 1e-11 * s[..., 0]) & np.isfinite(s).all(axis=-1))
-
-
 def valid_endpoints(
     system: CriticalSystem, thetas: np.ndarray, status: np.ndarray, b: np.ndarray, rank: Optional[int] = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -99,27 +75,3 @@ def valid_endpoints(
     return thetas[mask], c[good], mask
 
 
-def collisions(c: np.ndarray, rtol: float = DEDUP_RTOL) -> np.ndarray:
-    """Indices of the finite rows of ``c`` that coincide (to ``rtol``) with another row."""
-    ok = np.flatnonzero(np.isfinite(c).all(axis=1))
-    if len(ok) < 2:
-        return np.zeros(0, dtype=np.int64)
-    rows = c[ok]
-    norms = np.linalg.norm(rows, axis=1)
-    proj = (rows @ projection_direction(c.shape[1])).real
-    order = np.argsort(proj)
-    window = rtol * float(norms.max())
-    out: set[int] = set()
-    for a_pos, i in enumerate(order):
-        for j in order[a_pos + 1 :]:
-            if proj[j] - proj[i] > window:
-                break
-            if np.linalg.norm(rows[i] - rows[j]) <= rtol * max(norms[i], norms[j], 1e-300):
-                out.update((int(ok[i]), int(ok[j])))
-    return np.array(sorted(out), dtype=np.int64)
-
-
-def projection_direction(dim: int) -> np.ndarray:
-    """A fixed unit vector for the projections of :func:`collisions` and :class:`SolutionSet`."""
-    v = np.random.default_rng(0x5EED).standard_normal(dim) + 1j * np.random.default_rng(0xFEED).standard_normal(dim)
-    return v / np.linalg.norm(v)

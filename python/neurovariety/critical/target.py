@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..homotopy import SolutionSet, collisions
 from .monodromy import random_node
 from .problem import LossProblem
-from .solutions import SolutionSet
-from .system import CriticalSystem, collisions, valid_endpoints
+from .system import CriticalSystem, valid_endpoints
 
 __all__ = ["TargetPoints", "track_to_target", "CAREFUL"]
 

@@ -17,9 +17,10 @@ import bisect
 
 import numpy as np
 
-from .system import DEDUP_RTOL, projection_direction
+__all__ = ["SolutionSet", "collisions", "projection_direction", "DEDUP_RTOL"]
 
-__all__ = ["SolutionSet"]
+#: Two coefficient vectors are the same function when they agree to this relative accuracy.
+DEDUP_RTOL = 1e-6
 
 
 class SolutionSet:
@@ -79,3 +80,29 @@ class SolutionSet:
             self._max_norm = max(self._max_norm, norm)
             added += 1
         return added
+
+
+def collisions(c: np.ndarray, rtol: float = DEDUP_RTOL) -> np.ndarray:
+    """Indices of the finite rows of ``c`` that coincide (to ``rtol``) with another row."""
+    ok = np.flatnonzero(np.isfinite(c).all(axis=1))
+    if len(ok) < 2:
+        return np.zeros(0, dtype=np.int64)
+    rows = c[ok]
+    norms = np.linalg.norm(rows, axis=1)
+    proj = (rows @ projection_direction(c.shape[1])).real
+    order = np.argsort(proj)
+    window = rtol * float(norms.max())
+    out: set[int] = set()
+    for a_pos, i in enumerate(order):
+        for j in order[a_pos + 1 :]:
+            if proj[j] - proj[i] > window:
+                break
+            if np.linalg.norm(rows[i] - rows[j]) <= rtol * max(norms[i], norms[j], 1e-300):
+                out.update((int(ok[i]), int(ok[j])))
+    return np.array(sorted(out), dtype=np.int64)
+
+
+def projection_direction(dim: int) -> np.ndarray:
+    """A fixed unit vector for the projections of :func:`collisions` and :class:`SolutionSet`."""
+    v = np.random.default_rng(0x5EED).standard_normal(dim) + 1j * np.random.default_rng(0xFEED).standard_normal(dim)
+    return v / np.linalg.norm(v)
