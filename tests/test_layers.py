@@ -21,6 +21,7 @@ LAYERS = {
     "_meta": 0,
     "errors": 0,
     "_validate": 1,
+    "_export": 1,
     "_progress": 1,
     "architecture": 2,
     "fields": 2,

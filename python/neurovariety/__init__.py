@@ -37,6 +37,7 @@ from .theory import upper_bound
 if TYPE_CHECKING:
     from .critical import critical_points, ed_degree, learning_degree
     from .equations import hilbert_function, vanishing_ideal
+    from .interop import parametrization
     from .search import activation_threshold, minimal_filling
 
 __version__ = VERSION
@@ -50,6 +51,7 @@ _LAZY = {
     "vanishing_ideal": "neurovariety.equations",
     "activation_threshold": "neurovariety.search",
     "minimal_filling": "neurovariety.search",
+    "parametrization": "neurovariety.interop",
 }
 
 __all__ = [
@@ -76,6 +78,7 @@ __all__ = [
     "minimal_filling",
     "monomial_exponents",
     "network_coefficients",
+    "parametrization",
     "parse_r",
     "parse_widths",
     "upper_bound",

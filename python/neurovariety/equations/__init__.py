@@ -76,7 +76,7 @@ from typing import Optional, Sequence
 
 from ..architecture import ArchitectureLike, RSpec
 from ..errors import VerificationError
-from .coordinates import coordinate_names, coordinate_symbols, monomial_label, weight_degree
+from ..network.coordinates import coordinate_names, coordinate_symbols, monomial_label, weight_degree
 from .elimination import by_elimination
 from .exact import VERIFY_BOUND, exact_network_coefficients, random_exact_point
 from .hilbert import hilbert_function

@@ -21,8 +21,8 @@ import sympy
 from .._resources import run_isolated
 from ..architecture import Architecture
 from ..errors import ComputationTimeout, InternalError, VerificationError
+from ..network.coordinates import coordinate_symbols
 from ..network.symbolic import symbolic_network
-from .coordinates import coordinate_symbols
 from .exact import SparseForm, verification_points, verification_stream, verify_forms
 from .grading import Grading, Multidegree
 from .modular import primitive, rational_canonical_basis

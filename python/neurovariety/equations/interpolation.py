@@ -26,7 +26,7 @@ from .._progress import progress_bar
 from ..architecture import Architecture
 from ..errors import VerificationError
 from ..linalg import nullspace
-from .coordinates import coordinate_symbols
+from ..network.coordinates import coordinate_symbols
 from .exact import SparseForm, exact_point, verification_points, verification_stream, verify_forms
 from .grading import Grading, Multidegree, Part, orbit_representative, permuted_part
 from .modular import canonical_basis, crt_reconstruct, independent_rows, prime_sequence, primitive

@@ -18,13 +18,13 @@ import sympy
 from .._validate import choice
 from ..architecture import Architecture
 from .exact import SparseForm
-from .export import m2_text, singular_text, sympy_text
+from .export import ideal_export, sympy_text
 from .grading import Grading, Multidegree
 
 __all__ = ["FORMATS", "Generator", "VanishingIdeal", "to_generator", "degree_counts"]
 
 #: The text formats of :meth:`VanishingIdeal.format`.
-FORMATS = ("sympy", "m2", "singular", "json")
+FORMATS = ("sympy", "m2", "singular", "oscar", "magma", "json")
 
 
 @dataclass(frozen=True)
@@ -153,30 +153,40 @@ class VanishingIdeal:
         """:meth:`to_dict` as JSON text (``kwargs`` go to :func:`json.dumps`)."""
         return json.dumps(self.to_dict(), **kwargs)
 
-    def to_sympy(self) -> str:
-        """Plain text: ``#`` comment lines, then one sympy-parsable polynomial per line."""
+    def to_sympy(self) -> list[sympy.Expr]:
+        """The generators as sympy expressions (text: ``format("sympy")``)."""
+        return [g.expr for g in self.generators]
+
+    def _sympy_text(self) -> str:
         title = f"V_{{{self.architecture}}}: {len(self.generators)} polynomial(s) in {len(self.coordinates)} coordinates"
         labels = [
             f"degree {g.degree}" + (f", multidegree {g.multidegree}" if self.multigraded else "") for g in self.generators
         ]
-        return sympy_text(title, self.statement, [g.expr for g in self.generators], labels)
+        return sympy_text(title, self.statement, self.to_sympy(), labels)
+
+    def _export(self, system: str) -> str:
+        blocks = Grading(self.architecture, True).block_sizes if (self.multigraded and system == "m2") else None
+        return ideal_export(system, self.coordinates, self.to_sympy(), self.statement, blocks)
 
     def to_m2(self) -> str:
         """Macaulay2 input (coordinate names without underscores; multigraded ring if applicable)."""
-        blocks = Grading(self.architecture, True).block_sizes if self.multigraded else None
-        return m2_text(self.coordinates, [g.expr for g in self.generators], self.statement, blocks)
+        return self._export("m2")
 
     def to_singular(self) -> str:
         """Singular input (ring over Q with degree reverse lex order)."""
-        return singular_text(self.coordinates, [g.expr for g in self.generators], self.statement)
+        return self._export("singular")
+
+    def to_oscar(self) -> str:
+        """Oscar (Julia) input: ``R`` and the ideal ``I``."""
+        return self._export("oscar")
+
+    def to_magma(self) -> str:
+        """Magma input: ``R`` and the ideal ``I``."""
+        return self._export("magma")
 
     def format(self, fmt: str) -> str:
-        """``fmt`` in ``sympy | m2 | singular | json``."""
+        """Text in ``fmt``: ``sympy | m2 | singular | oscar | magma | json``."""
         choice(fmt, "format", FORMATS)
         if fmt == "json":
             return self.to_json(indent=None)
-        if fmt == "m2":
-            return self.to_m2()
-        if fmt == "singular":
-            return self.to_singular()
-        return self.to_sympy()
+        return self._sympy_text() if fmt == "sympy" else self._export(fmt)

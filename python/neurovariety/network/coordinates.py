@@ -1,4 +1,5 @@
-"""Names of the ambient coordinates: ``c_<j>_<monomial>``, outputs 1-based, monomials readable.
+"""Names of the ambient coordinates (the coefficients of a network): ``c_<j>_<monomial>``,
+outputs 1-based, monomials readable. Shared by the equations and every export.
 
 Coordinate ``c_<j>_<monomial>`` is the coefficient, in the monomial basis, of that monomial in
 output ``j`` (1-based); the input variables are 0-based ``x0, x1, ...`` and a monomial is written
