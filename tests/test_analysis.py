@@ -353,7 +353,12 @@ def assert_png_has_content(path: Path) -> None:
 
 def assert_report_consistent(out: Path, summary: dict) -> dict:
     """Files exist, PNGs decode with content, summary.json agrees with the HTML and CSV tables."""
-    on_disk = json.loads((out / "summary.json").read_text())
+    doc = json.loads((out / "summary.json").read_text())
+    assert doc["schema"] == "neurovariety/1" and doc["kind"] == "report"
+    assert doc["provenance"]["package"]["name"] == "neurovariety" and doc["provenance"]["command"]
+    for f in doc["files"]:  # every file listed exists, by a relative path inside the report
+        assert not Path(f["path"]).is_absolute() and ".." not in Path(f["path"]).parts and (out / f["path"]).is_file(), f
+    on_disk = doc["checks"]
     assert on_disk == json.loads(json.dumps(summary))
     page = _Tables()
     page.feed((out / "index.html").read_text(encoding="utf-8"))
@@ -377,6 +382,10 @@ def assert_report_consistent(out: Path, summary: dict) -> dict:
     for src in page.imgs:
         assert not src.startswith(("http:", "https:", "/")), src  # readable offline
         assert_png_has_content(out / src)
+        assert (out / src).with_suffix(".svg").stat().st_size > 1000  # every figure also as SVG
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html  # no network
+    assert str(out.resolve()) not in html  # relative paths only
     return on_disk
 
 
@@ -397,7 +406,7 @@ def test_report_on_mfa_sample(tmp_path, mfa):
 def test_filling_frontier_finds_the_minimal_filling_architectures(mfa):
     fr = analysis.filling_frontier(mfa[(mfa["d0"] == 2) & (mfa["dL"] == 1)])
     best = dict(zip(fr["depth"], fr["architecture"]))
-    # SPEC §3: minimal filling architectures for d0 = 2, dL = 1, r = 2
+    # minimal filling architectures for d0 = 2, dL = 1, r = 2 (Dao–Rodriguez)
     assert best[2] == (2, 2, 1) and best[3] == (2, 2, 2, 1) and best[4] == (2, 3, 3, 2, 1)
     assert (fr["min_free_params"] >= fr["ambient"]).all()
 
@@ -422,13 +431,13 @@ def test_cli_analyze_writes_report_and_prints_findings(tmp_path):
     assert result.exit_code == 0, result.output
     assert "conjecture_nonincreasing: 1/2 rows pass, 1 fail" in result.output
     assert "(2, 2, 2)" in result.output
-    summary = json.loads((tmp_path / "rep" / "summary.json").read_text())
+    summary = json.loads((tmp_path / "rep" / "summary.json").read_text())["checks"]
     assert summary["conjecture_nonincreasing"]["failed"] == 1
     strict = CliRunner().invoke(analyze, [str(src), "--out", str(tmp_path / "rep2"), "--strict", "-q"])
     assert strict.exit_code == 1 and "conjecture" not in strict.output
     only = CliRunner().invoke(analyze, [str(src), "-o", str(tmp_path / "rep3"), "--check", "equiwidth"])
     assert only.exit_code == 0
-    assert list(json.loads((tmp_path / "rep3" / "summary.json").read_text())) == ["equiwidth"]
+    assert list(json.loads((tmp_path / "rep3" / "summary.json").read_text())["checks"]) == ["equiwidth"]
 
 
 @pytest.mark.parametrize("args,message", [
@@ -494,7 +503,7 @@ def test_quick_reproduction_checks(quick_reproduction):
     assert res["linear"].rows >= 2
     split = res["splitting_bound"].table.set_index("widths")
     assert split.loc[[(2, 1, 2, 1)], "bound"].tolist() == [2]
-    assert summary == json.loads((out / "summary.json").read_text())
+    assert summary == json.loads((out / "summary.json").read_text())["checks"]
     assert_report_consistent(out, summary)
     assert (out / "time_vs_weights.png").exists()
 
@@ -566,12 +575,65 @@ def test_reproduce_notes_missing_and_failing_steps(tmp_path, monkeypatch):
     assert json.loads((tmp_path / "learning.json").read_text())["status"] == "failed"
 
 
+def test_reproduce_reports_hooks_as_skipped_and_links_step_files(tmp_path):
+    from neurovariety import report
+
+    summary = report.reproduce(tmp_path, steps=("degree_4_4", "identifiability_2_2_3", "filling"), progress=False)
+    assert summary == {}
+    html = (tmp_path / "index.html").read_text()
+    assert html.count("waits for neurovariety.geometry") == 2 and "[skipped]" in html
+    doc = json.loads((tmp_path / "summary.json").read_text())
+    steps = doc["provenance"]["settings"]["optional_steps"]
+    assert steps["degree_4_4"]["status"] == "skipped" and steps["filling"]["status"] == "ok"
+    files = {f["path"] for f in doc["files"]}
+    assert {"filling.json", "minimal_filling_2_1_2.csv", "grid.txt"} <= files
+    filling = json.loads((tmp_path / "filling.json").read_text())["result"]
+    assert filling["complete"] and filling["rows"][0]["architectures"] == [[2, 2, 1]]
+    assert [2, 3, 4, 5, 4, 6, 4, 1] in filling["rows"][-1]["non_unimodal"]  # Dao–Rodriguez's non-unimodal example
+
+
+def test_threshold_step_in_parallel_keeps_the_order(tmp_path):
+    from neurovariety.report.step_search import CHUNK, thresholds
+
+    archs = [[d0, d1, 1] for d0 in range(2, 6) for d1 in range(1, 9)][: CHUNK + 5]
+    res = thresholds(archs, jobs=2, out_dir=str(tmp_path))
+    assert [r["widths"] for r in res["rows"]] == archs and res["failed"] == 0
+    by = {tuple(r["widths"]): r["threshold"] for r in res["rows"]}
+    assert by[(3, 2, 1)] == 2 and by[(3, 5, 1)] == 4  # the r = 2 family; the Alexander–Hirschowitz sporadic case
+    assert (tmp_path / "thresholds.csv").exists() and all((tmp_path / p).exists() for p in res.get("plots", []))
+
+
+def test_deep_architectures_get_slices(tmp_path):
+    from neurovariety import dimension
+    from neurovariety.report.figures import plot_deep_slices
+
+    rows = []
+    for d1 in range(1, 5):
+        for d2 in range(1, 5):
+            res = dimension((2, d1, d2, 1), 2, seed=0)
+            rows.append(((2, d1, d2, 1), 2, res.dimension, res.certified))
+    figs = plot_deep_slices(tidy_results(_ours(rows)), tmp_path)
+    assert [f.png for f in figs] == ["defect_slices_L3.png"] and "depth-3" in figs[0].caption
+    assert_png_has_content(tmp_path / figs[0].png) and (tmp_path / figs[0].svg).stat().st_size > 1000
+
+
+def test_defect_figures_share_one_discrete_scale():
+    from neurovariety.report.figures import DEFECT_BINS, DEFECT_COLOURS, defect_bin
+
+    assert len(DEFECT_BINS) == len(DEFECT_COLOURS) == len(set(DEFECT_COLOURS))
+    assert [defect_bin(v) for v in range(0, 60)] == sorted(defect_bin(v) for v in range(0, 60))
+    assert defect_bin(0) == 0 and defect_bin(1) == 1 and defect_bin(10**6) == len(DEFECT_BINS) - 1
+
+
 @pytest.mark.slow
 def test_reproduce_optional_steps_for_real(tmp_path):
     """Example 4.4 and the (2,2,3) experiment through reproduce (about 40 s), then reuse."""
     from neurovariety.report import reproduce as run
 
-    run(tmp_path, steps=("example_4_4", "learning"), step_timeout=300, learning_runs=100, progress=False)
+    run(tmp_path, steps=("example_4_4", "hilbert", "learning"), step_timeout=300, learning_runs=100, progress=False)
+    hilbert = json.loads((tmp_path / "hilbert.json").read_text())["result"]
+    parts = {p["degree"]: p["ideal"] for p in hilbert["parts"]}
+    assert parts["(1,1,1)"] == 0 and parts["(2,1,1)"] == 3 and all(v == 0 for k, v in parts.items() if sum(map(int, k[1:-1].split(","))) < 4)
     ex = json.loads((tmp_path / "example_4_4.json").read_text())
     assert ex["status"] == "ok", ex.get("note")
     res = ex["result"]
@@ -583,10 +645,14 @@ def test_reproduce_optional_steps_for_real(tmp_path):
     exp = learning["result"]["experiment"]
     assert exp["runs"] == 100 and exp["distinct_functions"] <= 3 and exp["critical_points_known"] == 3
     assert 0.3 < learning["result"]["datasets"]["fraction_realisable"] < 0.8
+    trained = learning["result"]["trained_datasets"]
+    assert trained["training"]["steps"] > 0 and trained["fractions"]["unconverged"]["wilson_95"] is not None
+    assert "R = QQ[" in res["macaulay2"]
     html = (tmp_path / "index.html").read_text()
     assert 'id="example-4-4"' in html and 'id="learning-summary"' in html
-    for png in learning["result"]["plots"]:
+    for png in (p for p in learning["result"]["plots"] if p.endswith(".png")):
         assert_png_has_content(tmp_path / png)
+    assert 'id="example-4-4-m2"' in html and "data set" in html
     before = {p: (tmp_path / p).stat().st_mtime for p in ("example_4_4.json", "learning.json")}
     run(tmp_path, steps=("example_4_4", "learning"), step_timeout=300, learning_runs=100, progress=False)
     assert before == {p: (tmp_path / p).stat().st_mtime for p in before}  # reused, not recomputed

@@ -23,6 +23,7 @@ LAYERS = {
     "_validate": 1,
     "_export": 1,
     "_progress": 1,
+    "_display": 1,
     "architecture": 2,
     "fields": 2,
     "_resources": 2,

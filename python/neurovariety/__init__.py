@@ -7,6 +7,8 @@ neurovariety ``V_{d,r}``.
 >>> import neurovariety as nv
 >>> nv.dimension((2, 2, 3), 2, seed=0).dimension
 8
+>>> nv.dimensions([((2, 2, 3), 2), ((3, 2, 1), 2)], seed=0)["defect"].tolist()
+[0, 1]
 
 The capabilities beyond the dimension (critical points, equations, learning, geometry, search,
 sweeps) are imported on first use, so ``import neurovariety`` stays fast.
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from . import errors, linalg
 from ._meta import VERSION
 from .architecture import Architecture, monomial_exponents, parse_r, parse_widths
-from .dimension import DimensionOptions, DimensionResult, dimension
+from .dimension import DimensionOptions, DimensionResult, dimension, dimensions
 from .errors import (
     ComputationTimeout,
     InternalError,
@@ -37,6 +39,7 @@ from .theory import upper_bound
 if TYPE_CHECKING:
     from .critical import critical_points, ed_degree, learning_degree
     from .equations import hilbert_function, vanishing_ideal
+    from .geometry import degree, fibre, identifiability, is_on_variety
     from .interop import parametrization
     from .search import activation_threshold, minimal_filling
 
@@ -52,6 +55,10 @@ _LAZY = {
     "activation_threshold": "neurovariety.search",
     "minimal_filling": "neurovariety.search",
     "parametrization": "neurovariety.interop",
+    "degree": "neurovariety.geometry",
+    "fibre": "neurovariety.geometry",
+    "identifiability": "neurovariety.geometry",
+    "is_on_variety": "neurovariety.geometry",
 }
 
 __all__ = [
@@ -68,11 +75,16 @@ __all__ = [
     "VerificationError",
     "activation_threshold",
     "critical_points",
+    "degree",
     "dimension",
+    "dimensions",
     "ed_degree",
     "hilbert_function",
     "errors",
+    "fibre",
     "jacobian",
+    "identifiability",
+    "is_on_variety",
     "learning_degree",
     "linalg",
     "minimal_filling",

@@ -13,6 +13,7 @@ on: on a terminal a tqdm bar; on a log file plain lines, at most one per 10 % of
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 import time
@@ -32,18 +33,18 @@ def _in_notebook() -> bool:
     if shell is None:
         return False
     try:
-        ip = shell.get_ipython()  # type: ignore[attr-defined]
+        ip = shell.get_ipython()
     except AttributeError:
         return False
     return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
 
 
 def _widgets_available() -> bool:
+    # probed without importing it (an optional dependency, and a heavy one)
     try:
-        import ipywidgets  # noqa: F401, PLC0415 - optional dependency, probed lazily
-    except ImportError:
+        return importlib.util.find_spec("ipywidgets") is not None
+    except (ImportError, ValueError):
         return False
-    return True
 
 
 def progress_enabled(progress: Optional[bool]) -> bool:
@@ -85,11 +86,14 @@ class ProgressBar:
 
 class _TqdmBar(ProgressBar):
     def __init__(self, total: Optional[int], desc: str, unit: str, notebook: bool):
+        from tqdm import tqdm  # noqa: PLC0415 - keeps import of silent code paths light
+
+        factory: type[tqdm[Any]] = tqdm
         if notebook:
-            from tqdm.notebook import tqdm  # noqa: PLC0415 - needs IPython; only in notebooks
-        else:
-            from tqdm import tqdm  # noqa: PLC0415 - keeps import of silent code paths light
-        self._bar = tqdm(total=total, desc=desc, unit=unit, leave=False, dynamic_ncols=True, file=sys.stderr)
+            from tqdm.notebook import tqdm_notebook  # noqa: PLC0415 - needs IPython; only in notebooks
+
+            factory = tqdm_notebook
+        self._bar = factory(total=total, desc=desc, unit=unit, leave=False, dynamic_ncols=True, file=sys.stderr)
 
     def update(self, n: int = 1) -> None:
         self._bar.update(n)

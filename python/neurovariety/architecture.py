@@ -228,7 +228,7 @@ ArchitectureLike = Union[Architecture, Sequence[int]]
 def _validated_widths(widths: object) -> tuple[int, ...]:
     if isinstance(widths, (str, bytes)) or not hasattr(widths, "__iter__"):
         raise InvalidInputError(f"widths must be a sequence of positive integers, got {widths!r}")
-    values = list(widths)  # type: ignore[call-overload]
+    values = list(widths)
     if len(values) < 2:
         raise InvalidInputError(f"an architecture needs at least 2 widths (d0, d1), got {values!r}")
     return tuple(positive_int(w, f"width d{i}", maximum=MAX_WIDTH) for i, w in enumerate(values))
@@ -241,7 +241,7 @@ def _validated_exponents(r: object, hidden: int, widths: tuple[int, ...]) -> tup
             f"r must be an int or a sequence of ints, got the string {r!r} (parse text with Architecture.parse)"
         )
     if hasattr(r, "__iter__"):
-        rs = tuple(positive_int(x, f"exponent r_{i + 1}", maximum=MAX_EXPONENT) for i, x in enumerate(r))  # type: ignore[call-overload]
+        rs = tuple(positive_int(x, f"exponent r_{i + 1}", maximum=MAX_EXPONENT) for i, x in enumerate(r))
         if len(rs) != hidden:
             raise InvalidInputError(
                 f"per-layer exponents must have one entry per hidden layer "

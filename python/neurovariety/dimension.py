@@ -19,9 +19,11 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import asdict, dataclass
-from typing import Any, Literal, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Optional, Sequence, Union
 
 from . import _core
+from ._display import Displayable, Table, frame
+from ._progress import progress_bar
 from ._resources import check_memory
 from ._validate import choice, optional_positive_int, positive_int
 from ._validate import seed as validate_seed
@@ -30,11 +32,16 @@ from .errors import InternalError, InvalidInputError
 from .fields import CONFIRMATION_PRIME, DEFAULT_PRIMES, F64_EXACT_PRIME_LIMIT, seed_sequence, validate_primes
 from .theory import upper_bound
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
     "DimensionOptions",
     "DimensionResult",
     "Method",
     "dimension",
+    "dimensions",
+    "DIMENSIONS_COLUMNS",
     "route_memory",
     "choose_route",
     "error_bound",
@@ -99,8 +106,8 @@ class DimensionOptions:
         return tuple(base[t % len(base)] for t in range(self.trials))
 
 
-@dataclass(frozen=True)
-class DimensionResult:
+@dataclass(frozen=True, repr=False)
+class DimensionResult(Displayable):
     """Outcome of :func:`dimension`.
 
     ``certified`` is True only when the computed rank (a lower bound) equals ``upper_bound``, a
@@ -171,6 +178,19 @@ class DimensionResult:
         d["status"] = self.status
         d["statement"] = self.statement
         return d
+
+    # --- display (notebooks, consoles) ------------------------------------------------------------
+    def _display_title(self) -> str:
+        return f"Dimension of V_{{{_label(self)}}}"
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("widths", self.widths), ("r", self.r), ("ambient", self.ambient), ("expected", self.expected),
+                ("dimension", self.dimension), ("defect", self.defect), ("certified", self.certified),
+                ("bound", self.bound), ("method", self.method), ("trials", self.trials), ("seconds", self.seconds)]
+
+    def to_dataframe(self) -> "pd.DataFrame":
+        """One row: the columns of :func:`dimensions`."""
+        return frame(*_dimension_table([self]))
 
 
 def _label(res: DimensionResult) -> str:
@@ -372,3 +392,58 @@ def dimension(
         seconds=time.perf_counter() - start,
         seed=seed,
     )
+
+
+# --- many architectures at once --------------------------------------------------------------------
+
+#: Columns of :func:`dimensions` (and of :meth:`DimensionResult.to_dataframe`), in order.
+DIMENSIONS_COLUMNS = ("widths", "r", "ambient", "expected", "dimension", "defect", "certified", "bound", "seconds",
+                      "upper_bound", "method", "trials", "error_bound")
+
+#: What :func:`dimensions` accepts per item: an Architecture, a ``(widths, r)`` pair, or widths (``r = 2``).
+DimensionsItem = Union[Architecture, tuple[Sequence[int], RSpec], Sequence[int]]
+
+
+def _dimension_table(results: Sequence[DimensionResult]) -> Table:
+    rows = [[res.widths, res.r, res.ambient, res.expected, res.dimension, res.defect, res.certified, res.bound,
+             res.seconds, res.upper_bound, res.method, res.trials, res.error_bound] for res in results]
+    return DIMENSIONS_COLUMNS, rows
+
+
+def _dimensions_architecture(item: object, index: int) -> Architecture:
+    if isinstance(item, Architecture):
+        return item
+    if isinstance(item, (str, bytes)) or not isinstance(item, Sequence) or not item:
+        raise InvalidInputError(f"item #{index} of dimensions(): expected (widths, r) or an Architecture, got {item!r}")
+    first = item[0]
+    if isinstance(first, Sequence) and not isinstance(first, (str, bytes)):
+        if len(item) != 2:
+            raise InvalidInputError(f"item #{index} of dimensions(): expected a pair (widths, r), got {item!r}")
+        return Architecture.coerce(first, item[1])
+    return Architecture.coerce(item)
+
+
+def dimensions(
+    architectures: Iterable[DimensionsItem], *, progress: Optional[bool] = None, **kwargs: Any
+) -> "pd.DataFrame":
+    """:func:`dimension` of every architecture, as a DataFrame with one row each.
+
+    ``architectures``: ``(widths, r)`` pairs, :class:`~neurovariety.Architecture` objects, or
+    plain widths (``r = 2``). Other keyword arguments (``method``, ``primes``, ``trials``,
+    ``seed``, ``memory_limit``, ``options``) go to :func:`dimension`. Columns:
+    :data:`DIMENSIONS_COLUMNS` (``widths`` a tuple, ``r`` an int or a tuple of per-layer exponents).
+    ``progress``: a bar over the architectures (``None``: automatic, see
+    :mod:`neurovariety._progress`). For thousands of architectures with timeouts use
+    :func:`neurovariety.sweep.run_sweep`.
+
+    >>> df = dimensions([((3, 3, 3), 2), ((3, 2, 1), 2), ((3, 4, 5, 2), (2, 3))], seed=0)
+    >>> df[["widths", "r", "dimension", "defect", "certified"]].values.tolist()
+    [[(3, 3, 3), 2, 15, 0, True], [(3, 2, 1), 2, 5, 1, True], [(3, 4, 5, 2), (2, 3), 33, 0, True]]
+    """
+    archs = [_dimensions_architecture(item, i) for i, item in enumerate(architectures, start=1)]
+    results = []
+    with progress_bar(len(archs), "dimensions", unit="arch", progress=progress) as bar:
+        for arch in archs:
+            results.append(dimension(arch, **kwargs))
+            bar.update(1)
+    return frame(*_dimension_table(results))

@@ -14,7 +14,7 @@ neurovariety.errors.InvalidInputError: prime 8 is not prime
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Union
+from typing import Iterable, Optional, Sequence, Union
 
 import numpy as np
 
@@ -61,7 +61,7 @@ def validate_primes(primes: Union[None, int, Sequence[int]], name: str = "primes
         return DEFAULT_PRIMES
     if isinstance(primes, (int, np.integer)) and not isinstance(primes, bool):
         primes = [int(primes)]
-    if isinstance(primes, (str, bytes)) or not hasattr(primes, "__iter__"):
+    if isinstance(primes, (str, bytes)) or not isinstance(primes, Iterable):
         raise InvalidInputError(f"{name} must be a prime or a sequence of primes, got {primes!r}")
     out = tuple(dict.fromkeys(validate_prime(p, f"{name} entry") for p in primes))
     if not out:

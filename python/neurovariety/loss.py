@@ -54,7 +54,8 @@ def monomial_matrix(X: np.ndarray, degree: int) -> np.ndarray:
     """
     X = np.asarray(X)
     exps = np.array(monomial_exponents(X.shape[-1], degree), dtype=np.int64)  # (M, d0)
-    return np.prod(X[..., None, :] ** exps, axis=-1)
+    out: np.ndarray = np.prod(X[..., None, :] ** exps, axis=-1)
+    return out
 
 
 def check_data(arch: Architecture, X: Any, Y: Any) -> tuple[np.ndarray, np.ndarray]:

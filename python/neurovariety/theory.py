@@ -104,7 +104,7 @@ def saturated(arch: Architecture) -> Architecture:
     same neurovariety.
 
     >>> saturated(Architecture((2, 19, 8, 3, 14, 2, 1), 2)).widths
-    (2, 3, 6, 3, 14, 2, 1)
+    (2, 3, 5, 3, 6, 2, 1)
     """
     widths, prev, degree = list(arch.widths), arch.d0, 1
     for k in range(1, arch.depth):

@@ -5,6 +5,7 @@
 1073741824
 """
 
+from .files import atomic_write, atomic_write_text, check_target, save_figure
 from .memory import ENV_MEMORY_LIMIT, check_memory, format_bytes, memory_limit, parse_bytes
 from .pool import WorkerPool, default_workers, run_local
 from .process import (
@@ -20,6 +21,9 @@ from .process import (
 from .programs import PROGRAMS, find_program, run_program
 
 __all__ = [
+    "atomic_write",
+    "atomic_write_text",
+    "check_target",
     "PROGRAMS",
     "find_program",
     "run_program",
@@ -38,5 +42,6 @@ __all__ = [
     "pickle_callable",
     "resolve_callable",
     "run_isolated",
+    "save_figure",
     "run_local",
 ]

@@ -52,7 +52,7 @@ _BOOTSTRAP = (
 )
 
 #: What a job returns to the parent: ("ok", value, seconds) or ("error", reason, seconds, recycle, exc).
-Outcome = tuple
+Outcome = tuple[Any, ...]
 
 
 def resolve_callable(spec: str) -> Callable[..., Any]:
@@ -65,7 +65,8 @@ def resolve_callable(spec: str) -> Callable[..., Any]:
         obj = getattr(obj, part)
     if not callable(obj):
         raise InvalidInputError(f"{spec!r} is not callable")
-    return obj
+    function: Callable[..., Any] = obj
+    return function
 
 
 def pickle_callable(func: Union[Callable[..., Any], str], what: str = "compute") -> bytes:
@@ -97,8 +98,9 @@ def _main_module_spec(func: Callable[..., Any], what: str) -> str:
     main = sys.modules["__main__"]
     spec = getattr(main, "__spec__", None)
     name = spec.name if spec is not None and spec.name else None
-    if name is None and getattr(main, "__file__", None):
-        name = Path(main.__file__).stem
+    main_file = getattr(main, "__file__", None)
+    if name is None and main_file:
+        name = Path(main_file).stem
     qual = getattr(func, "__qualname__", "")
     if name is None or "<" in qual:
         raise InvalidInputError(
@@ -163,7 +165,7 @@ def _pickled_exception(exc: BaseException) -> Optional[bytes]:
         return None
 
 
-def _run_one(func: Callable[..., Any], job_id: int, args: tuple, kwargs: dict) -> tuple:
+def _run_one(func: Callable[..., Any], job_id: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
     t0 = time.perf_counter()
     try:
         return ("ok", job_id, func(*args, **kwargs), time.perf_counter() - t0)
@@ -270,7 +272,7 @@ class WorkerProcess:
         self.started = 0.0
         self.tx.send(("init", list(sys.path), func_blob, memory_limit_mb))
 
-    def submit(self, job_id: int, args: tuple, kwargs: Optional[dict] = None) -> None:
+    def submit(self, job_id: int, args: tuple[Any, ...], kwargs: Optional[dict[str, Any]] = None) -> None:
         """Send one job; its outcome arrives on :attr:`rx`."""
         self.job_id = job_id
         self.started = time.monotonic()
@@ -308,7 +310,7 @@ class WorkerProcess:
             raise RuntimeError(f"worker process failed to start: {msg[1]}")
         self.ready = True
 
-    def run_blocking(self, args: tuple, kwargs: Optional[dict], timeout: Optional[float]) -> Outcome:
+    def run_blocking(self, args: tuple[Any, ...], kwargs: Optional[dict[str, Any]], timeout: Optional[float]) -> Outcome:
         """Run one job to completion or timeout.
 
         Returns ``("ok", value, seconds)``, ``("error", reason, seconds, recycle, exc_blob)`` or
@@ -327,7 +329,7 @@ class WorkerProcess:
         return outcome(msg)
 
 
-def outcome(msg: tuple) -> Outcome:
+def outcome(msg: tuple[Any, ...]) -> Outcome:
     """Child message -> ``("ok", value, seconds)`` | ``("error", reason, seconds, recycle, exc_blob)``."""
     if msg[0] == "ok":
         return ("ok", msg[2], msg[3])
@@ -336,8 +338,8 @@ def outcome(msg: tuple) -> Outcome:
 
 def run_isolated(
     func: Union[Callable[..., Any], str],
-    args: tuple = (),
-    kwargs: Optional[dict] = None,
+    args: tuple[Any, ...] = (),
+    kwargs: Optional[dict[str, Any]] = None,
     *,
     timeout: Optional[float],
     memory_limit_mb: Optional[int] = None,

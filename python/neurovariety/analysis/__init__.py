@@ -47,6 +47,7 @@ or a wrong computation), never an exception. The check names (keys of ``summary.
 from ..theory import AH_SPORADIC, alexander_hirschowitz_dimension, linear_dimension
 from .checks import (
     CHECKS,
+    CheckReport,
     CheckResult,
     check_alexander_hirschowitz,
     check_conjecture_nonincreasing,
@@ -64,6 +65,7 @@ __all__ = [
     "RESULT_COLUMNS",
     "TIDY_COLUMNS",
     "CHECKS",
+    "CheckReport",
     "CheckResult",
     "load_results",
     "tidy_results",

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence, Union
+from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
+from .._display import Displayable, Table
 from ..theory import AH_SPORADIC, alexander_hirschowitz_dimension, linear_dimension
 from .load import tidy_results
 
 __all__ = [
     "CHECKS",
     "CheckResult",
+    "CheckReport",
     "check_dimension_le_expected",
     "check_conjecture_nonincreasing",
     "check_nonincreasing_dl1",
@@ -37,8 +39,8 @@ __all__ = [
 _DISPLAY = ["widths", "r", "ambient", "expected", "dimension", "defect"]
 
 
-@dataclass
-class CheckResult:
+@dataclass(repr=False)
+class CheckResult(Displayable):
     """Outcome of one check: the covered rows (with a boolean ``passed`` column) and a summary.
 
     ``expected_to_hold`` is False for informational checks whose failures are known
@@ -54,14 +56,17 @@ class CheckResult:
 
     @property
     def rows(self) -> int:
+        """Rows in the check's scope."""
         return int(len(self.table))
 
     @property
     def passed(self) -> int:
+        """Rows that pass."""
         return int(self.table["passed"].sum()) if self.rows else 0
 
     @property
     def failed(self) -> int:
+        """Rows that fail (findings)."""
         return self.rows - self.passed
 
     @property
@@ -71,10 +76,13 @@ class CheckResult:
 
     @property
     def counterexamples(self) -> pd.DataFrame:
-        return self.table[~self.table["passed"]]
+        """The failing rows."""
+        failing: pd.DataFrame = self.table[~self.table["passed"]]
+        return failing
 
     @property
     def summary(self) -> str:
+        """One line: rows in scope, passing and failing."""
         note = "" if self.expected_to_hold else " (informational: known to fail for dL = 1)"
         if not self.rows:
             return f"{self.name}: no rows in scope"
@@ -84,7 +92,8 @@ class CheckResult:
         """The columns worth showing (architecture, dimensions, the check's own columns)."""
         t = self.table if rows is None else rows
         cols = [c for c in _DISPLAY + self.extra_columns + ["passed"] if c in t.columns]
-        return t[cols]
+        shown: pd.DataFrame = t[cols]
+        return shown
 
     def report(self, max_rows: int = 20) -> str:
         """The summary line, followed by the counterexample rows when there are any."""
@@ -96,7 +105,26 @@ class CheckResult:
                 lines.append(f"... and {self.failed - max_rows} more")
         return "\n".join(lines)
 
-    def to_dict(self, max_counterexamples: int = 1000) -> dict:
+    def to_dataframe(self) -> pd.DataFrame:
+        """Every covered row with the columns worth showing and ``passed``."""
+        return self.display_table()
+
+    def _display_title(self) -> str:
+        return f"Check {self.name}: {self.title}"
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("name", self.name), ("rows", self.rows), ("passed", self.passed), ("failed", self.failed),
+                ("expected_to_hold", self.expected_to_hold), ("ok", self.ok)]
+
+    def _display_table(self) -> Optional[Table]:
+        """The counterexamples (failing rows)."""
+        shown = self.display_table(self.counterexamples)
+        return list(shown.columns), shown.values.tolist()
+
+    def _display_statement(self) -> str:
+        return f"{self.summary}. {self.description}"
+
+    def to_dict(self, max_counterexamples: int = 1000) -> dict[str, Any]:
         """JSON-ready summary: ``rows, passed, failed, counterexamples`` (+ metadata)."""
         ce = []
         for _, row in self.counterexamples.head(max_counterexamples).iterrows():
@@ -135,7 +163,8 @@ def _require_tidy(df: pd.DataFrame) -> None:
 
 def _select(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     # An empty object-dtype mask would be taken as a column selection: force booleans.
-    return df.loc[np.asarray(mask, dtype=bool)]
+    selected: pd.DataFrame = df.loc[np.asarray(mask, dtype=bool)]
+    return selected
 
 
 def _uniform(df: pd.DataFrame) -> pd.Series:
@@ -220,7 +249,7 @@ def check_alexander_hirschowitz(df: pd.DataFrame) -> CheckResult:
         alexander_hirschowitz_dimension(w[0], w[1], int(r)) for w, r in zip(t["widths"], t["r"])
     ]
 
-    def case(w: tuple, r: int) -> str:
+    def case(w: tuple[int, ...], r: int) -> str:
         if r == 2 and 2 <= w[1] <= w[0] - 1:
             return "r=2 rank-deficient quadrics"
         if (r, w[0], w[1]) in AH_SPORADIC:
@@ -257,14 +286,14 @@ def check_splitting_bound(df: pd.DataFrame) -> CheckResult:
     ``split`` its ``k``.
     """
     _require_tidy(df)
-    known: dict[tuple, int] = {}
+    known: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
     for w, rs, d in zip(df["widths"], df["r_layers"], df["dimension"]):
         key = (w, rs)
         known[key] = max(int(d), known.get(key, -1))
 
-    def part_dim(w: tuple, rs: tuple) -> Union[int, None]:
+    def part_dim(w: tuple[int, ...], rs: tuple[int, ...]) -> Union[int, None]:
         if len(w) == 2:
-            return w[0] * w[1]
+            return int(w[0] * w[1])
         return known.get((w, rs))
 
     idx, bounds, splits, nsplits = [], [], [], []
@@ -310,8 +339,46 @@ CHECKS: dict[str, Callable[[pd.DataFrame], CheckResult]] = {
 }
 
 
+class CheckReport(Displayable, dict[str, CheckResult]):
+    """What :func:`run_checks` returns: check name -> :class:`CheckResult` (a ``dict``), shown in a
+    notebook as one table of every check.
+
+    >>> report = CheckReport()
+    >>> report.failing, report.to_dataframe().columns.tolist()[:4]
+    ([], ['check', 'rows', 'passed', 'failed'])
+    """
+
+    @property
+    def failing(self) -> list[str]:
+        """Checks expected to hold that have a failing row (findings to look at)."""
+        return [name for name, res in self.items() if res.failed and res.expected_to_hold]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain Python types: check name -> :meth:`CheckResult.to_dict`."""
+        return {name: res.to_dict() for name, res in self.items()}
+
+    def _display_title(self) -> str:
+        scoped = sum(1 for res in self.values() if res.rows)
+        failing = ", ".join(self.failing) or "none"
+        return f"{len(self)} checks against theory ({scoped} with rows in scope; failing: {failing})"
+
+    def _repr_rows(self) -> list[tuple[str, Any]]:
+        scoped = [name for name, res in self.items() if res.rows]
+        return [("checks", len(self)), ("in_scope", len(scoped)), ("failing", self.failing)]
+
+    def _display_table(self) -> Table:
+        """One row per check: ``check, rows, passed, failed, expected_to_hold, ok, title``."""
+        rows = [[name, res.rows, res.passed, res.failed, res.expected_to_hold, res.ok, res.title] for name, res in self.items()]
+        return ("check", "rows", "passed", "failed", "expected_to_hold", "ok", "title"), rows
+
+    def _display_statement(self) -> str:
+        if self.failing:
+            return f"Findings: rows fail {', '.join(self.failing)} (see each check's counterexamples)."
+        return "Every check that should hold passes on every row in its scope."
+
+
 def run_checks(df: pd.DataFrame, names: Union[Sequence[str], None] = None, *,
-               echo: bool = False, max_rows: int = 20) -> dict[str, CheckResult]:
+               echo: bool = False, max_rows: int = 20) -> CheckReport:
     """Run the named checks (default: all of :data:`CHECKS`); with ``echo`` print each summary
     and its counterexample rows.
 
@@ -324,7 +391,7 @@ def run_checks(df: pd.DataFrame, names: Union[Sequence[str], None] = None, *,
     unknown = [n for n in names if n not in CHECKS]
     if unknown:
         raise ValueError(f"unknown check(s) {unknown}; available: {', '.join(CHECKS)}")
-    out = {}
+    out = CheckReport()
     for n in names:
         res = CHECKS[n](df)
         out[n] = res

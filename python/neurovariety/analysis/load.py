@@ -29,7 +29,7 @@ from ..sweep.schema import RESULT_COLUMNS, TIDY_COLUMNS, tidy_results_frame
 
 __all__ = ["RESULT_COLUMNS", "TIDY_COLUMNS", "PathLike", "tidy_results", "load_results"]
 
-PathLike = Union[str, os.PathLike]
+PathLike = Union[str, "os.PathLike[str]"]
 
 #: Read as text, so that values like ``15.7`` or ``abc`` are reported instead of coerced.
 _TEXT_COLUMNS = {c: str for c in ("Widths", "Activation", "Dimension", "architecture", "dimension_computed")}
@@ -42,7 +42,7 @@ _MFA_DERIVED = ["h", "num_parameters", "defect", "is_full_dimension"]
 
 
 def _from_mfa(raw: pd.DataFrame) -> pd.DataFrame:
-    out = raw.drop(columns=[c for c in _MFA_DERIVED if c in raw.columns]).rename(columns=_MFA_RENAME)
+    out: pd.DataFrame = raw.drop(columns=[c for c in _MFA_DERIVED if c in raw.columns]).rename(columns=_MFA_RENAME)
     if "Activation" not in out:
         out["Activation"] = 2
     if "Expected Dimension" not in out:

@@ -144,20 +144,22 @@ def filling_frontier(df: pd.DataFrame) -> pd.DataFrame:
     A filling architecture needs ``N - Σ hidden >= ambient``; the frontier shows how far above
     that count the cheapest filling architecture of each depth sits.
     """
-    f = df[df["filling"]].copy()
+    f: pd.DataFrame = df[df["filling"]].copy()
     if f.empty:
-        return pd.DataFrame(columns=["d0", "dL", "r", "depth", "ambient", "min_params",
-                                     "min_free_params", "architecture", "count"])
+        empty: pd.DataFrame = pd.DataFrame(columns=["d0", "dL", "r", "depth", "ambient", "min_params",
+                                                    "min_free_params", "architecture", "count"])
+        return empty
     f["free_params"] = f["num_params"] - f["widths"].map(lambda w: sum(w[1:-1]))
     f["r_key"] = f["r"].map(r_key)
     rows = []
     for (d0, dl, r, depth), g in f.groupby(["d0", "dL", "r_key", "depth"]):
-        best = g.loc[g["free_params"].idxmin()]
+        best = g.iloc[int(np.argmin(g["free_params"].to_numpy()))]
         rows.append({"d0": d0, "dL": dl, "r": r, "depth": depth, "ambient": int(g["ambient"].iloc[0]),
                      "min_params": int(g["num_params"].min()),
                      "min_free_params": int(g["free_params"].min()),
                      "architecture": best["widths"], "count": len(g)})
-    return pd.DataFrame(rows)
+    frontier: pd.DataFrame = pd.DataFrame(rows)
+    return frontier
 
 
 def plot_filling_frontier(df: pd.DataFrame, path: PathLike, *, min_depths: int = 3,

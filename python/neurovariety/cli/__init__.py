@@ -30,7 +30,12 @@ COMMANDS = {
     "learn-sweep": "learn:learn_sweep",
     "learning-degree": "critical:learning_degree_command",
     "ed-degree": "critical:ed_degree_command",
-    "threshold": "search:threshold_command", "filling": "search:filling_command",
+    "degree": "geometry:degree_command",
+    "member": "geometry:member_command",
+    "identifiability": "geometry:identifiability_command",
+    "hilbert": "geometry:hilbert_command",
+    "threshold": "search:threshold_command",
+    "filling": "search:filling_command",
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 import click
 
+from ..architecture import Architecture, RSpec
 from ..critical import CriticalPointsResult, critical_points
 from .options import (
     WIDTHS,
@@ -49,7 +50,7 @@ def _monodromy_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
-def _run(widths: tuple[int, ...], r: Any, weights: str, options: dict[str, Any]) -> None:
+def _run(widths: tuple[int, ...], r: RSpec, weights: str, options: dict[str, Any]) -> None:
     arch = architecture(widths, r)
     as_json, quiet = options.pop("as_json"), options.pop("quiet")
     with library_errors():
@@ -60,7 +61,7 @@ def _run(widths: tuple[int, ...], r: Any, weights: str, options: dict[str, Any])
     _print(arch, weights, res)
 
 
-def _print(arch: Any, weights: str, res: CriticalPointsResult) -> None:
+def _print(arch: Architecture, weights: str, res: CriticalPointsResult) -> None:
     click.echo(f"Architecture {arch}")
     click.echo(f"  {_LABEL[weights]:<18} {res.count}{'' if res.verified else ' (lower bound)'}")
     click.echo(f"  real               {res.real}")
@@ -76,7 +77,7 @@ def _print(arch: Any, weights: str, res: CriticalPointsResult) -> None:
 @click.option("--data", "weights", flag_value="data", default=True, hidden=True)
 @click.option("--generic", "weights", flag_value="generic", help="Generic positive definite weight: the generic ED degree.")
 @click.option("--unit", "weights", flag_value="unit", help="Identity weight on the coefficients: the unit ED degree.")
-def learning_degree_command(widths: tuple[int, ...], r: Any, weights: str, **options: Any) -> None:
+def learning_degree_command(widths: tuple[int, ...], r: RSpec, weights: str, **options: Any) -> None:
     """Number of complex critical points of the squared loss of generic data on V_{WIDTHS, r}.
 
     Prints whether the count is verified (trace test or exact finite-field count) or a lower
@@ -92,7 +93,7 @@ def learning_degree_command(widths: tuple[int, ...], r: Any, weights: str, **opt
 @click.command("ed-degree", short_help="Euclidean distance degree of V (generic weight).")
 @_monodromy_options
 @click.option("--unit", "unit", is_flag=True, help="Identity weight on the coefficients instead of a generic one.")
-def ed_degree_command(widths: tuple[int, ...], r: Any, unit: bool, **options: Any) -> None:
+def ed_degree_command(widths: tuple[int, ...], r: RSpec, unit: bool, **options: Any) -> None:
     """Number of complex critical points of a generic weighted squared distance on V_{WIDTHS, r}.
 
     \b

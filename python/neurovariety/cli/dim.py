@@ -6,13 +6,14 @@ from typing import Optional
 
 import click
 
+from ..architecture import RSpec
 from ..dimension import dimension
 from .options import INTEGERS, WIDTHS, architecture, emit_json, json_option, library_errors, r_option, seed_option
 
 __all__ = ["dim_command"]
 
 
-@click.command("dim")
+@click.command("dim", short_help="Dimension of one neurovariety, with what is proved.")
 @click.argument("widths", type=WIDTHS)
 @r_option
 @click.option("--method", type=click.Choice(["auto", "evaluation", "monomial"]), default="auto", show_default=True,
@@ -24,15 +25,16 @@ __all__ = ["dim_command"]
 @seed_option
 @json_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only the dimension.")
-def dim_command(widths: tuple[int, ...], r: object, method: str, trials: int, primes: Optional[tuple[int, ...]], seed: Optional[int],
+def dim_command(widths: tuple[int, ...], r: RSpec, method: str, trials: int, primes: Optional[tuple[int, ...]], seed: Optional[int],
                 as_json: bool, quiet: bool) -> None:
     """Dimension of the neurovariety V_{WIDTHS, r}, with what is proved.
 
     \b
-    Example:
+    Examples:
       neurovariety dim 3,3,3 -r 2
+      neurovariety dim 3,4,5,2 -r 2,3 --json
     """
-    arch = architecture(widths, r)  # type: ignore[arg-type]
+    arch = architecture(widths, r)
     with library_errors():
         res = dimension(arch, method=method, primes=primes, trials=trials, seed=seed)  # type: ignore[arg-type]
     if as_json:

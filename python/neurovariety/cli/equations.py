@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import click
 
 from .._meta import document
+from ..architecture import RSpec
 from ..equations import vanishing_ideal
 from .options import INTEGERS, WIDTHS, architecture, library_errors, out_option, progress_for, quiet_option, r_option, seed_option
 
@@ -35,7 +36,7 @@ __all__ = ["equations"]
 @seed_option
 @out_option(None, "Write the output to this file instead of stdout.")
 @quiet_option
-def equations(widths: tuple[int, ...], r: Any, degree: Optional[int], multidegree: Optional[tuple[int, ...]],
+def equations(widths: tuple[int, ...], r: RSpec, degree: Optional[int], multidegree: Optional[tuple[int, ...]],
               max_degree: int, method: str, multigraded: Optional[bool], timeout: Optional[float], fmt: str,
               as_json: bool, seed: Optional[int], out: Optional[str], quiet: bool) -> None:
     """Defining equations of the neurovariety V_{WIDTHS, r}, exactly verified.

@@ -16,7 +16,7 @@ import click
 import numpy as np
 import pandas as pd
 
-from ..architecture import Architecture
+from ..architecture import Architecture, RSpec
 from ..learning import (
     DEFAULT_STEPS,
     OPTIMIZERS,
@@ -117,13 +117,13 @@ def _write_learn(out_dir: Path, summary: dict[str, Any], learned: LearnedFunctio
     return paths
 
 
-@click.command("learn", short_help="Train many networks on one data set and count the learned functions.")
+@click.command("learn", short_help="Train many networks; count the distinct functions learned.")
 @_common
 @click.option("--runs", type=click.IntRange(min=1), default=1000, show_default=True, help="Random initialisations.")
 @click.option("--rtol", type=click.FloatRange(min=0, min_open=True), default=1e-4, show_default=True,
               help="Relative tolerance for 'same function'.")
 @out_option(None, "Write summary.json, functions.png and runs.csv to this directory.")
-def learn(widths: tuple[int, ...], r: Any, steps: Optional[int], optimizer: str, lr: Optional[float], tol: float,
+def learn(widths: tuple[int, ...], r: RSpec, steps: Optional[int], optimizer: str, lr: Optional[float], tol: float,
           points: Optional[int], seed: Optional[int], as_json: bool, quiet: bool, runs: int, rtol: float,
           out: Optional[str]) -> None:
     """Train RUNS networks of architecture WIDTHS on one generic data set and count the distinct
@@ -170,7 +170,7 @@ def learn(widths: tuple[int, ...], r: Any, steps: Optional[int], optimizer: str,
 @click.option("--runs", type=click.IntRange(min=0), default=20, show_default=True,
               help="Initialisations per data set (0: only decide realisability of the minimiser).")
 @out_option(None, "Write sweep.json, sweep.csv and sweep.png to this directory.")
-def learn_sweep(widths: tuple[int, ...], r: Any, steps: Optional[int], optimizer: str, lr: Optional[float], tol: float,
+def learn_sweep(widths: tuple[int, ...], r: RSpec, steps: Optional[int], optimizer: str, lr: Optional[float], tol: float,
                 points: Optional[int], seed: Optional[int], as_json: bool, quiet: bool, datasets: int, runs: int,
                 out: Optional[str]) -> None:
     """Over many random data sets for WIDTHS: how often is the minimiser on V realisable by real
@@ -178,7 +178,7 @@ def learn_sweep(widths: tuple[int, ...], r: Any, steps: Optional[int], optimizer
 
     \b
     Example:
-      neurovariety learn-sweep 2,2,3 -r 2 --datasets 50 --runs 100 --seed 0 -o sweep/
+      neurovariety learn-sweep 2,2,3 -r 2 --datasets 100 --runs 20 --seed 0 -o sweep/
     """
     arch = architecture(widths, r)
     out_dir = _out_dir(out)

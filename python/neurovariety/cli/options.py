@@ -9,7 +9,7 @@ everything else 1.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, NoReturn, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, Optional, TypeVar
 
 import click
 
@@ -22,8 +22,14 @@ __all__ = ["WIDTHS", "ACTIVATION", "INTEGERS", "architecture", "r_option", "json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+if TYPE_CHECKING:  # click >= 8.3 makes ParamType generic in its value type; older click does not
+    _TupleParam = click.ParamType[tuple[int, ...]]
+    _RParam = click.ParamType[RSpec]
+else:
+    _TupleParam = _RParam = click.ParamType
 
-class WidthsType(click.ParamType):
+
+class WidthsType(_TupleParam):
     """Widths written as ``3,3,3`` (or ``[3, 3, 3]``, ``{3,3,3}``)."""
 
     name = "WIDTHS"
@@ -37,7 +43,7 @@ class WidthsType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-class ActivationType(click.ParamType):
+class ActivationType(_RParam):
     """An exponent ``2`` or per-layer exponents ``2,3``."""
 
     name = "R"
@@ -51,7 +57,7 @@ class ActivationType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-class IntegersType(click.ParamType):
+class IntegersType(_TupleParam):
     """Comma-separated integers ``1048583,1048589``."""
 
     name = "N1,N2"
@@ -115,10 +121,9 @@ class library_errors:  # noqa: N801 - used as a context manager: `with library_e
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: Any, exc: Optional[BaseException], tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: Optional[BaseException], tb: Any) -> None:
         if exc is not None and isinstance(exc, (NeurovarietyError, ValueError, OSError)):
             fail(exc)
-        return False
 
 
 def architecture(widths: tuple[int, ...], r: RSpec) -> Architecture:

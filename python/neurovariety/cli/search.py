@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional, Union
 
 import click
 
 from .._meta import document
+from ..architecture import RSpec
 from .options import (
     INTEGERS,
     WIDTHS,
@@ -65,11 +66,11 @@ def threshold_command(widths: tuple[int, ...], max_r: Optional[int], seed: Optio
     click.echo(f"  {res.statement}")
 
 
-def _max_width(values: tuple[int, ...]) -> Any:
+def _max_width(values: tuple[int, ...]) -> Union[int, tuple[int, ...]]:
     return values[0] if len(values) == 1 else values
 
 
-@click.command("filling", short_help="Minimal filling architectures, with a completeness argument.")
+@click.command("filling", short_help="Minimal filling architectures, with completeness proofs.")
 @click.option("--d0", type=click.IntRange(min=1), required=True, help="Input width.")
 @click.option("--dL", "dl", type=click.IntRange(min=1), required=True, help="Output width.")
 @r_option
@@ -84,7 +85,7 @@ def _max_width(values: tuple[int, ...]) -> Any:
 @json_option
 @out_option(None, "Checkpoint directory (resumable; result.json is written there at the end).")
 @quiet_option
-def filling_command(d0: int, dl: int, r: Any, depth: int, max_width: tuple[int, ...], min_width: int, regions: bool,
+def filling_command(d0: int, dl: int, r: RSpec, depth: int, max_width: tuple[int, ...], min_width: int, regions: bool,
                     jobs: Optional[int], seed: Optional[int], as_json: bool, out: Optional[str], quiet: bool) -> None:
     """Every minimal filling architecture (d0, d1, ..., dL) with hidden widths in a box.
 

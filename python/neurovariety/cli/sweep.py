@@ -12,22 +12,21 @@ from .._progress import progress_enabled
 from ..errors import InvalidInputError, ResourceLimitError
 from ..sweep import DEFAULT_MAX_JOBS, Selection, SweepWarning, arch_line, run_sweep, select_architectures
 from ..sweep.run import validate_sweep
-from .options import INTEGERS, progress_for, quiet_option, seed_option
+from .options import INTEGERS, emit_json, json_option, progress_for, quiet_option, seed_option
 
 _EPILOG = """\b
 Examples:
-  neurovariety sweep archs.txt --timeout 60 --out results.csv
-  neurovariety sweep --arch "3,3,3 2" --arch "3,4,5,6 2,3" --timeout 10
-  neurovariety sweep --depth 2..3 --widths 1..6 --r 2,3 --non-increasing --jobs 2
-  neurovariety sweep --depth 2..4 --widths 1..6 --resume        # continue after Ctrl-C
-  neurovariety sweep timeout.csv --timeout 3600 --out long/results.csv  # retry, longer limit
-  neurovariety sweep archs.txt --scheduler tcp://10.0.0.5:8786  # on a Dask cluster
+  neurovariety sweep --arch "3,3,3 2" --arch "3,4,5,6 2,3" --timeout 10 -o results.csv
+  neurovariety sweep --depth 2..3 --widths 1..5 -r 2,3 --non-increasing --jobs 2 -o results.csv --resume
+  neurovariety sweep --depth 2..3 --widths 1..3 --dry-run --json
 
 \b
-ARCH_FILE has one architecture per line, "WIDTHS R", with # comments. R is one exponent
-("3,3,3 2") or a list: per-layer when it has one entry per hidden layer ("3,4,5,6 2,3"),
-otherwise one run per entry ("3,4,5 2,3" runs r=2 and r=3); "[2, 3]" is always per-layer.
-A CSV with Widths/Activation columns (a previous sweep's output) works too.
+ARCH_FILE has one architecture per line, "WIDTHS R", with # comments (neurovariety sweep
+archs.txt --timeout 600). R is one exponent ("3,3,3 2") or a list: per-layer when it has one
+entry per hidden layer ("3,4,5,6 2,3"), otherwise one run per entry ("3,4,5 2,3" runs r=2
+and r=3); "[2, 3]" is always per-layer. A CSV with Widths/Activation columns works too, e.g. a
+previous sweep's timeout.csv rerun with a longer --timeout. --resume continues after Ctrl-C or
+a crash; --scheduler tcp://HOST:8786 runs the jobs on a Dask cluster.
 
 \b
 Exit status: 0 done (timeouts and errors are rows, not failures), 2 invalid input,
@@ -70,9 +69,9 @@ def _select(arch_file: Optional[str], archs: tuple[str, ...], grid: dict[str, An
     return selection
 
 
-def _run(selection: Selection, settings: dict[str, Any], quiet: bool) -> None:
-    progress = progress_for(quiet)
-    say = not quiet and not progress_enabled(progress)  # else run_sweep printed the summary itself
+def _run(selection: Selection, settings: dict[str, Any], quiet: bool, as_json: bool = False) -> None:
+    progress = progress_for(quiet, as_json)
+    say = not quiet and not as_json and not progress_enabled(progress)  # else run_sweep printed the summary itself
     try:
         with _warnings_as_lines():
             df = run_sweep(selection, progress=progress, **settings)
@@ -82,6 +81,8 @@ def _run(selection: Selection, settings: dict[str, Any], quiet: bool) -> None:
         summary = getattr(e, "summary", None)
         if say and summary is not None:
             click.echo(_translate(str(summary)), err=True)
+        if as_json and summary is not None:
+            emit_json("sweep", summary.to_dict())
         # Rows written so far are on disk. Exit status 128 + signal number, as a shell reports a
         # process killed by that signal.
         raise click.exceptions.Exit(128 + int(getattr(e, "signum", 2))) from None
@@ -92,15 +93,27 @@ def _run(selection: Selection, settings: dict[str, Any], quiet: bool) -> None:
         raise click.ClickException(f"{e}" + (f"\n{_translate(str(summary))}" if say and summary is not None else "")) from None
     if say:
         click.echo(_translate(str(df.attrs["summary"])), err=True)
+    if as_json:
+        emit_json("sweep", df.attrs["summary"].to_dict())
 
 
-@click.command("sweep", epilog=_EPILOG)
+def _dry_run(selection: Selection, as_json: bool) -> None:
+    archs = list(selection)
+    if as_json:
+        emit_json("sweep-plan", {"count": len(archs), "architectures": [a.to_dict() for a in archs]})
+        return
+    for a in archs:
+        click.echo(arch_line(a))
+    click.echo(f"{len(archs)} architectures", err=True)
+
+
+@click.command("sweep", epilog=_EPILOG, short_help="Dimensions of many architectures, with per-job timeouts.")
 @click.argument("arch_file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--arch", "archs", multiple=True, metavar='"WIDTHS R"',
               help='An architecture "WIDTHS R" as in ARCH_FILE, e.g. --arch "3,3,3 2". Repeatable.')
 @click.option("--depth", metavar="RANGE", help="Grid: number of weight matrices L, e.g. 2..4.")
 @click.option("--widths", metavar="RANGE", help="Grid: values of every width d_i, e.g. 1..6.")
-@click.option("--r", "r_values", metavar="LIST", help="Grid: activation exponents, e.g. 2,3 [default: 2].")
+@click.option("-r", "--r", "r_values", metavar="LIST", help="Grid: activation exponents, e.g. 2,3 [default: 2].")
 @click.option("--non-increasing", is_flag=True, help="Grid filter: only d0 >= d1 >= ... >= dL.")
 @click.option("--d0", metavar="RANGE", help="Grid filter: allowed input widths d0, e.g. 2 or 2..3.")
 @click.option("--dL", "--dl", "d_last", metavar="RANGE", help="Grid filter: allowed output widths dL.")
@@ -111,7 +124,7 @@ def _run(selection: Selection, settings: dict[str, Any], quiet: bool) -> None:
               help="Seconds per architecture; the job's process is killed past it.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: the number of usable cores].")
-@click.option("--out", default="results.csv", show_default=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--out", default="results.csv", show_default=True, type=click.Path(dir_okay=False),
               help="Results CSV.")
 @click.option("--timeouts", type=click.Path(dir_okay=False),
               help="Timed-out architectures [default: timeout.csv next to --out].")
@@ -129,6 +142,7 @@ def _run(selection: Selection, settings: dict[str, Any], quiet: bool) -> None:
 @click.option("--memory-limit", type=click.IntRange(min=1), metavar="MB",
               help="Address-space limit per worker; exceeding it is recorded as an error.")
 @click.option("--dry-run", is_flag=True, help="Print the architectures that would run and exit.")
+@json_option
 @quiet_option
 @click.option("--compute", hidden=True, help="'module:function' replacing neurovariety.dimension (testing).")
 def sweep(arch_file: Optional[str], archs: tuple[str, ...], depth: Optional[str], widths: Optional[str],
@@ -136,14 +150,15 @@ def sweep(arch_file: Optional[str], archs: tuple[str, ...], depth: Optional[str]
           max_params: Optional[int], max_jobs: int, timeout: float, jobs: Optional[int], out: str,
           timeouts: Optional[str], errors: Optional[str], resume: bool, overwrite: bool, scheduler: Optional[str],
           method: Optional[str], primes: Optional[tuple[int, ...]], trials: Optional[int], seed: Optional[int],
-          shuffle: bool, memory_limit: Optional[int], dry_run: bool, quiet: bool, compute: Optional[str]) -> None:
+          shuffle: bool, memory_limit: Optional[int], dry_run: bool, as_json: bool, quiet: bool,
+          compute: Optional[str]) -> None:
     """Compute dimensions of many architectures, each stopped after --timeout seconds.
 
     Results go to --out (columns Widths, Activation, Ambient Dimension, Expected Dimension,
     Dimension, Defect, Time Taken (seconds), then Certified, Upper Bound, Bound, Method, Primes,
     Trials, Error Bound); timed-out architectures to --timeouts, crashed ones to --errors. Every
     option is checked before the first job. Every row is written as soon as it is known; after
-    Ctrl-C or a crash, rerun with --resume.
+    Ctrl-C or a crash, rerun with --resume. --json prints the counts as one JSON object.
     """
     if resume and overwrite:
         raise click.UsageError("--resume and --overwrite are mutually exclusive")
@@ -158,14 +173,10 @@ def sweep(arch_file: Optional[str], archs: tuple[str, ...], depth: Optional[str]
     except InvalidInputError as e:
         raise click.UsageError(str(e)) from None
     if dry_run:
-        n = 0
-        for a in selection:
-            click.echo(arch_line(a))
-            n += 1
-        click.echo(f"{n} architectures", err=True)
+        _dry_run(selection, as_json)
         return
     _run(selection, {**settings, "out": out, "timeouts": timeouts, "errors": errors, "resume": resume,
-                     "overwrite": overwrite}, quiet)
+                     "overwrite": overwrite}, quiet, as_json)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m neurovariety.cli.sweep`

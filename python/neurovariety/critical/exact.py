@@ -24,7 +24,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 import sympy
@@ -132,7 +132,10 @@ def macaulay2_script(data: CriticalData, prime: int) -> str:
     """A Macaulay2 program printing the degree of the critical ideal (-1 if not zero-dimensional)."""
     names, polys = _renamed(data)
     n = len(names)
-    mat = lambda m: "matrix{" + ", ".join("{" + ", ".join(row) + "}" for row in _rows(m)) + "}"  # noqa: E731
+
+    def mat(m: Any) -> str:
+        return "matrix{" + ", ".join("{" + ", ".join(row) + "}" for row in _rows(m)) + "}"
+
     lines = [f"R = ZZ/{prime}[{', '.join(names)}, z, MonomialOrder => GRevLex];",
              "C = transpose matrix{{" + ", ".join(polys) + "}};",
              f"J = submatrix(transpose jacobian transpose C, toList(0..{n - 1}));",

@@ -44,7 +44,8 @@ class LossProblem:
 
 def cgauss(rng: np.random.Generator, *shape: int) -> np.ndarray:
     """Standard complex Gaussian entries."""
-    return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / np.sqrt(2)
+    out: np.ndarray = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / np.sqrt(2)
+    return out
 
 
 def _data_problem(arch: Architecture, data: Any, seed: Optional[int]) -> tuple[np.ndarray, np.ndarray, float]:

@@ -12,14 +12,15 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
+from .._display import Displayable, Table
 from ..architecture import Architecture
 from ..network.weights import split_weights
 
 __all__ = ["CriticalPointsResult", "ExactCount"]
 
 
-@dataclass
-class ExactCount:
+@dataclass(repr=False)
+class ExactCount(Displayable):
     """Result of :func:`neurovariety.critical.exact_critical_count`.
 
     ``solutions``: the degree (number of points with multiplicity over the algebraic closure of
@@ -40,9 +41,19 @@ class ExactCount:
         """Plain Python types."""
         return dict(self.__dict__)
 
+    def _display_title(self) -> str:
+        return f"Exact critical count over F_{self.prime}"
 
-@dataclass
-class CriticalPointsResult:
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("functions", self.functions), ("solutions", self.solutions), ("fibre", self.fibre), ("prime", self.prime),
+                ("weights", self.weights), ("engine", self.engine), ("seconds", self.seconds)]
+
+
+_WHAT = {"data": "Learning degree", "generic": "Generic ED degree", "unit": "Unit ED degree"}
+
+
+@dataclass(repr=False)
+class CriticalPointsResult(Displayable):
     """Critical points of the loss on ``V`` (see :mod:`neurovariety.critical`).
 
     ``count`` is the number of complex critical points found for generic parameters (the
@@ -154,3 +165,19 @@ class CriticalPointsResult:
 
     def __str__(self) -> str:
         return self.statement
+
+    # --- display (notebooks, consoles) ------------------------------------------------------------
+    def _display_title(self) -> str:
+        return f"{_WHAT.get(self.weights, self.weights)} of V_{{{self.architecture}}}"
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        minimum = None if self.minimum is None else float(self.losses[self.minimum].real)
+        return [("widths", self.widths), ("r", self.r), ("weights", self.weights), ("count", self.count),
+                ("real", self.real), ("verified", self.verified), ("verification", self.verification),
+                ("minimum_loss", minimum), ("loops", self.loops), ("paths", self.paths), ("seconds", self.seconds)]
+
+    def _display_table(self) -> Table:
+        """One row per critical point at the data: ``point, real, loss`` (real part), ``loss_imag``, ``minimum``."""
+        rows = [[i, bool(re), float(loss.real), float(loss.imag), i == self.minimum]
+                for i, (re, loss) in enumerate(zip(self.is_real, self.losses))]
+        return ("point", "real", "loss", "loss_imag", "minimum"), rows

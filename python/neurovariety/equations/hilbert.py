@@ -94,7 +94,7 @@ def hilbert_function(
     for alpha in parts:
         size = grading.part_size(alpha)
         rows.append((alpha if grading.multigraded else sum(alpha), size, ideal[alpha], size - ideal[alpha]))
-    df = pd.DataFrame(rows, columns=["degree", "ring", "ideal", "quotient"])
+    df: pd.DataFrame = pd.DataFrame(rows, columns=["degree", "ring", "ideal", "quotient"])
     df.attrs["statement"] = (
         f"Hilbert function of V_{{{arch}}} up to total degree {max_degree}: 'ideal' is a proved upper bound for "
         f"dim I(V) in each part (ring minus a rank mod {p} of monomials evaluated at points of V) and 'quotient' a "

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
 
 import sympy
 
+from .._display import Displayable, Table, frame
 from .._validate import choice
 from ..architecture import Architecture
 from .exact import SparseForm
 from .export import ideal_export, sympy_text
 from .grading import Grading, Multidegree
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["FORMATS", "Generator", "VanishingIdeal", "to_generator", "degree_counts"]
 
@@ -27,8 +31,8 @@ __all__ = ["FORMATS", "Generator", "VanishingIdeal", "to_generator", "degree_cou
 FORMATS = ("sympy", "m2", "singular", "oscar", "magma", "json")
 
 
-@dataclass(frozen=True)
-class Generator:
+@dataclass(frozen=True, repr=False)
+class Generator(Displayable):
     """One equation: a primitive integer polynomial in the coordinates."""
 
     polynomial: sympy.Poly
@@ -42,6 +46,15 @@ class Generator:
 
     def __str__(self) -> str:
         return str(self.expr)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain Python types: the polynomial as text, its degree and multidegree."""
+        return {"polynomial": str(self.expr), "degree": self.degree,
+                "multidegree": None if self.multidegree is None else list(self.multidegree)}
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("degree", self.degree), ("multidegree", self.multidegree), ("terms", len(self.polynomial.terms())),
+                ("polynomial", str(self.expr))]
 
 
 def to_generator(grading: Grading, form: SparseForm, symbols: tuple[sympy.Symbol, ...]) -> Generator:
@@ -70,8 +83,8 @@ def degree_counts(generators: Iterable[Generator]) -> dict[int, int]:
     return dict(sorted(out.items()))
 
 
-@dataclass
-class VanishingIdeal:
+@dataclass(repr=False)
+class VanishingIdeal(Displayable):
     """Equations of a neurovariety with what was proved about them (see :attr:`statement`).
 
     ``generators`` are sympy ``Poly`` over ZZ (primitive, exactly verified) with their degree and,
@@ -148,6 +161,24 @@ class VanishingIdeal:
             "verified": self.verified,
             "statement": self.statement,
         }
+
+    def to_dataframe(self) -> "pd.DataFrame":
+        """One row per generator: ``degree``, ``multidegree`` (tuple or None), ``terms``, ``polynomial`` (text)."""
+        return frame(*self._display_table())
+
+    def _display_title(self) -> str:
+        return f"Equations of V_{{{self.architecture}}}"
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        counts = self.multidegree_counts if self.multigraded else self.counts
+        return [("widths", self.widths), ("r", self.r), ("generators", len(self.generators)),
+                ("by_multidegree" if self.multigraded else "by_degree", counts), ("coordinates", len(self.coordinates)),
+                ("method", self.method), ("mode", self.mode), ("max_degree", self.degree_bound),
+                ("verified", self.verified), ("seconds", self.seconds)]
+
+    def _display_table(self) -> Table:
+        rows = [[g.degree, g.multidegree, len(g.polynomial.terms()), str(g.expr)] for g in self.generators]
+        return ("degree", "multidegree", "terms", "polynomial"), rows
 
     def to_json(self, **kwargs: Any) -> str:
         """:meth:`to_dict` as JSON text (``kwargs`` go to :func:`json.dumps`)."""

@@ -105,4 +105,5 @@ def collisions(c: np.ndarray, rtol: float = DEDUP_RTOL) -> np.ndarray:
 def projection_direction(dim: int) -> np.ndarray:
     """A fixed unit vector for the projections of :func:`collisions` and :class:`SolutionSet`."""
     v = np.random.default_rng(0x5EED).standard_normal(dim) + 1j * np.random.default_rng(0xFEED).standard_normal(dim)
-    return v / np.linalg.norm(v)
+    unit: np.ndarray = v / np.linalg.norm(v)
+    return unit

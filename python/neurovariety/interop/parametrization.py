@@ -18,6 +18,7 @@ from typing import Any, Optional
 
 import sympy
 
+from .._display import Displayable, Table
 from .._export import map_text
 from .._validate import flag
 from ..architecture import Architecture, ArchitectureLike, RSpec
@@ -27,8 +28,8 @@ from ..network.symbolic import symbolic_network
 __all__ = ["Parametrization", "parametrization"]
 
 
-@dataclass(frozen=True)
-class Parametrization:
+@dataclass(frozen=True, repr=False)
+class Parametrization(Displayable):
     """The coefficient map of an architecture: ``coefficients[i]`` (a polynomial in ``weights``)
     is the coordinate ``coordinates[i]``."""
 
@@ -68,6 +69,21 @@ class Parametrization:
     def to_hc(self) -> str:
         """HomotopyContinuation.jl: ``F = System([...]; variables = [...])`` (e.g. for ``monodromy_solve``)."""
         return map_text("hc", [str(w) for w in self.weights], self.to_sympy(), self._comment())
+
+    def _display_title(self) -> str:
+        return f"Parametrization of V_{{{self.architecture}}}" + (" (gauge-fixed)" if self.gauge else "")
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("widths", self.architecture.widths), ("r", self.architecture.activation), ("gauge", self.gauge),
+                ("weights", len(self.weights)), ("coefficients", len(self.coefficients))]
+
+    def _display_table(self) -> Table:
+        """One row per coordinate: ``coordinate, terms, polynomial`` (text)."""
+        rows = [[name, len(sympy.Add.make_args(c)) if c != 0 else 0, str(c)] for name, c in zip(self.coordinates, self.coefficients)]
+        return ("coordinate", "terms", "polynomial"), rows
+
+    def _display_statement(self) -> str:
+        return self._comment()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain Python types: widths, r, gauge, weight and coordinate names, polynomials as text."""

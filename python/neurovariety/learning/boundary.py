@@ -41,6 +41,7 @@ from typing import Any, Optional
 import numpy as np
 from numpy.polynomial import polynomial as P
 
+from .._display import Displayable, Table
 from ..architecture import Architecture, ArchitectureLike, RSpec
 from ..errors import NotSupportedError
 from ..loss import check_data, loss_matrices
@@ -163,8 +164,8 @@ def _golden(A: np.ndarray, B: np.ndarray, c0: float, lo: np.ndarray, hi: np.ndar
     return np.asarray((lo + hi) / 2)
 
 
-@dataclass
-class BoundaryMinimum:
+@dataclass(repr=False)
+class BoundaryMinimum(Displayable):
     """A local minimum of the loss over the boundary ``B``: the common factor ``l = (cos angle, sin angle)``,
     the loss there and the minimising coefficient matrix (rows divisible by ``l``).
 
@@ -184,9 +185,12 @@ class BoundaryMinimum:
         return {"angle": self.angle, "loss": self.loss, "outward": self.outward,
                 "coefficients": np.asarray(self.coefficients, dtype=float).tolist()}
 
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("angle", self.angle), ("loss", self.loss), ("outward", self.outward), ("coefficients", self.coefficients)]
 
-@dataclass
-class BoundaryMinima:
+
+@dataclass(repr=False)
+class BoundaryMinima(Displayable):
     """Result of :func:`boundary_minima`: the local minima of the loss over ``B``, by loss.
 
     ``infimum`` is the least loss over ``B`` (the first minimum's), ``margin`` an allowance for
@@ -214,6 +218,16 @@ class BoundaryMinima:
         """Plain Python types (the ``boundary`` entry of ``summary.json``)."""
         return {"infimum": self.infimum, "margin": self.margin, "lower_bound": self.lower_bound,
                 "minima": [m.to_dict() for m in self.minima], "statement": self.statement}
+
+    def _display_title(self) -> str:
+        return "Minima of the loss over the boundary of the neuromanifold"
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("infimum", self.infimum), ("margin", self.margin), ("minima", len(self.minima))]
+
+    def _display_table(self) -> Table:
+        """One row per local minimum: ``angle, loss, outward``."""
+        return ("angle", "loss", "outward"), [[m.angle, m.loss, m.outward] for m in self.minima]
 
 
 def descent_leaves_neuromanifold(widths: ArchitectureLike, r: Optional[RSpec], C: Any, gradient: Any) -> Optional[bool]:

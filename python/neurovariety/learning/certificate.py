@@ -36,10 +36,11 @@ reason.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 
+from .._display import Displayable, Table
 from .._validate import nonnegative_int, positive_float
 from ..network import flatten_weights
 from .boundary import BoundaryMinima
@@ -69,8 +70,8 @@ class CertificateTolerances:
                    positive_float(growth, "growth"), nonnegative_int(min_records, "min_records"))
 
 
-@dataclass
-class BoundaryEvidence:
+@dataclass(repr=False)
+class BoundaryEvidence(Displayable):
     """Per-run results of :func:`certify_boundary` (arrays over the given runs).
 
     ``point``: index of the nearest boundary minimum in its data set's list (-1: none known),
@@ -85,6 +86,19 @@ class BoundaryEvidence:
     gap: np.ndarray
     growth: np.ndarray
     reason: np.ndarray
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain Python types: the counts (per-run values: :meth:`to_dataframe`)."""
+        return {"runs": int(len(self.certified)), "certified": int(np.sum(self.certified))}
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("runs", len(self.certified)), ("certified", int(np.sum(self.certified)))]
+
+    def _display_table(self) -> Table:
+        """One row per run: ``certified, point, distance, gap, growth, reason``."""
+        rows = [[bool(c), int(p), float(d), float(g), float(gr), str(r)]
+                for c, p, d, g, gr, r in zip(self.certified, self.point, self.distance, self.gap, self.growth, self.reason)]
+        return ("certified", "point", "distance", "gap", "growth", "reason"), rows
 
 
 def norm_growth(result: TrainResult, runs: np.ndarray, min_records: int = 3) -> tuple[np.ndarray, np.ndarray]:

@@ -25,6 +25,7 @@ from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
+from .._display import Displayable, Table
 from .._validate import finite_float, positive_float
 from ..architecture import Architecture
 from ..errors import InvalidInputError
@@ -51,8 +52,8 @@ CriticalPointLists = list[Optional[list[CriticalPoint]]]
 BoundaryLists = list[Optional[BoundaryMinima]]
 
 
-@dataclass
-class RunClassification:
+@dataclass(repr=False)
+class RunClassification(Displayable):
     """Per-run verdicts of :func:`classify_runs` (arrays of length ``R``).
 
     ``outcome`` is one of :data:`OUTCOMES`; ``stationary`` = weight gradient below ``tol`` *and*
@@ -77,6 +78,23 @@ class RunClassification:
     boundary_point: np.ndarray
     boundary_gap: np.ndarray
     boundaries: BoundaryLists
+
+    def counts(self) -> dict[str, int]:
+        """Number of runs per outcome (every outcome of :data:`OUTCOMES`)."""
+        return {o: int(np.sum(self.outcome == o)) for o in OUTCOMES}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain Python types: runs, ``dim V`` and the outcome counts (per-run verdicts: :meth:`to_dataframe`)."""
+        return {"runs": int(len(self.outcome)), "dim_v": int(self.dim_v), "outcomes": self.counts()}
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("runs", len(self.outcome)), ("dim_v", self.dim_v), ("outcomes", self.counts())]
+
+    def _display_table(self) -> Table:
+        """One row per run: ``run, outcome, jacobian_rank, critical_point, boundary_point, reason``."""
+        rows = [[i, str(self.outcome[i]), int(self.jacobian_rank[i]), int(self.critical_point[i]), int(self.boundary_point[i]),
+                 str(self.reason[i])] for i in range(len(self.outcome))]
+        return ("run", "outcome", "jacobian_rank", "critical_point", "boundary_point", "reason"), rows
 
     @classmethod
     def unconverged(

@@ -20,6 +20,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from .._display import Displayable
 from ..architecture import Architecture, ArchitectureLike, RSpec
 from ..dimension import dimension
 from ..errors import InvalidInputError
@@ -84,8 +85,8 @@ def _variety_dimension(arch: Architecture, seed: Optional[int]) -> int:
     return value * (arch.dL + arch.num_monomials - value)  # rank <= k matrices of size dL x M
 
 
-@dataclass
-class CriticalPoint:
+@dataclass(repr=False)
+class CriticalPoint(Displayable):
     """A critical point of the loss on the smooth part of ``V`` (closed form).
 
     ``coefficients`` is the ``dL x M`` matrix, ``loss`` the loss value (mean over the data),
@@ -115,6 +116,10 @@ class CriticalPoint:
             "kept_singular_values": list(self.kept),
             "coefficients": np.asarray(self.coefficients, dtype=float).tolist(),
         }
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("kind", self.kind), ("loss", self.loss), ("in_neuromanifold", self.in_neuromanifold),
+                ("margin", self.margin), ("kept", self.kept), ("coefficients", self.coefficients)]
 
 
 def _sqrt_psd(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -22,6 +22,7 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
+from .._display import Displayable, Table
 from .._validate import nonnegative_int, positive_int
 from .._validate import seed as validate_seed
 from ..architecture import Architecture, ArchitectureLike, RSpec
@@ -49,8 +50,8 @@ def wilson_interval(successes: int, n: int, z: float = 1.96) -> Optional[tuple[f
     return (float(max(0.0, centre - half)), float(min(1.0, centre + half)))
 
 
-@dataclass
-class SweepResult:
+@dataclass(repr=False)
+class SweepResult(Displayable):
     """Result of :func:`sweep_datasets`: one row per data set in ``table``.
 
     Columns: ``dataset``, ``data_seed``, ``minimum_in_neuromanifold`` (bool or None),
@@ -137,13 +138,42 @@ class SweepResult:
         df = self.table.copy()
         df["minimiser"] = df["minimum_in_neuromanifold"].map({True: "realisable", False: "not realisable"}).fillna("unknown")
         if self.runs_per_dataset == 0:
-            return df.groupby("minimiser").size().rename("datasets").to_frame()
+            counts: pd.DataFrame = df.groupby("minimiser").size().rename("datasets").to_frame()
+            return counts
         frac = df[list(OUTCOMES)].div(self.runs_per_dataset)
         frac["minimiser"] = df["minimiser"]
-        out = frac.groupby("minimiser").mean()
+        out: pd.DataFrame = frac.groupby("minimiser").mean()
         out.insert(0, "datasets", df.groupby("minimiser").size())
         out["mean_distinct_functions"] = df.groupby("minimiser")["distinct_functions"].mean()
         return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain Python types: :meth:`summary`."""
+        return self.summary()
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """One row per data set: a copy of :attr:`table`."""
+        copy: pd.DataFrame = self.table.copy()
+        return copy
+
+    def _display_title(self) -> str:
+        return f"Learning experiment over {len(self.table)} data sets, {self.arch}"
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("widths", self.arch.widths), ("r", self.arch.activation), ("datasets", len(self.table)),
+                ("runs_per_dataset", self.runs_per_dataset), ("n_points", self.n_points),
+                ("fraction_realisable", self.fraction_realisable), ("realisable_95", self.realisable_interval()),
+                ("optimizer", self.optimizer), ("steps", self.steps), ("seconds", self.seconds)]
+
+    def _display_table(self) -> Table:
+        return list(self.table.columns), self.table.values.tolist()
+
+    def _display_statement(self) -> str:
+        frac, interval = self.fraction_realisable, self.realisable_interval()
+        head = ("no realisability criterion for this architecture" if frac is None or interval is None else
+                f"The minimiser on V is realisable by real weights for {frac:.1%} of {len(self.table)} data sets "
+                f"(95% CI {interval[0]:.1%}-{interval[1]:.1%}).")
+        return head + (f" {self.describe_fractions()}." if self.runs_per_dataset else "")
 
     def summary(self) -> dict[str, Any]:
         """The JSON summary (schema of ``sweep.json``)."""

@@ -19,6 +19,7 @@ from typing import Any, Iterable, Optional
 import numpy as np
 import pandas as pd
 
+from .._display import Displayable, Table
 from .._validate import nonnegative_int, positive_float
 from ..architecture import Architecture
 from ..errors import InvalidInputError
@@ -34,8 +35,8 @@ __all__ = ["FunctionGroup", "LearnedFunctions", "count_learned_functions", "grou
 STATIONARY_KINDS = ("minimum", "saddle", "unknown", "singular")
 
 
-@dataclass
-class FunctionGroup:
+@dataclass(repr=False)
+class FunctionGroup(Displayable):
     """Runs that learned the same function (coefficients equal up to ``rtol``).
 
     ``coefficients``/``loss`` are those of the lowest-loss member, ``runs`` the run indices,
@@ -72,9 +73,14 @@ class FunctionGroup:
             d["coefficients"] = np.asarray(self.coefficients, dtype=float).tolist()
         return d
 
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("kind", self.kind), ("count", self.count), ("loss", self.loss), ("jacobian_rank", self.jacobian_rank),
+                ("critical_point", self.critical_point), ("in_neuromanifold", self.in_neuromanifold),
+                ("boundary_point", self.boundary_point), ("runs", self.runs)]
 
-@dataclass
-class LearnedFunctions:
+
+@dataclass(repr=False)
+class LearnedFunctions(Displayable):
     """Result of :func:`count_learned_functions`: groups of learned functions and run outcomes."""
 
     arch: Architecture
@@ -131,7 +137,7 @@ class LearnedFunctions:
 
     def table(self) -> pd.DataFrame:
         """DataFrame with one row per group: function, count, loss, kind, Jacobian rank, critical point."""
-        return pd.DataFrame(
+        table: pd.DataFrame = pd.DataFrame(
             [
                 {
                     "function": f"f{i + 1}",
@@ -145,6 +151,32 @@ class LearnedFunctions:
             ],
             columns=["function", "count", "loss", "kind", "jacobian_rank", "critical_point"],
         )
+        return table
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain Python types: :meth:`summary`."""
+        return self.summary()
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """One row per group of runs: :meth:`table`."""
+        return self.table()
+
+    def _display_title(self) -> str:
+        return f"Learned functions of {self.arch}"
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        cps = self.critical_points
+        return [("widths", self.arch.widths), ("r", self.arch.activation), ("runs", self.runs),
+                ("distinct_functions", self.distinct_functions), ("critical_points", None if cps is None else len(cps)),
+                ("minimum_in_neuromanifold", self.minimum_in_neuromanifold), ("outcomes", self.outcomes),
+                ("boundary_infimum", None if self.boundary is None else self.boundary.infimum)]
+
+    def _display_table(self) -> Table:
+        t = self.table()
+        return list(t.columns), t.values.tolist()
+
+    def _display_statement(self) -> str:
+        return self.describe() + "; outcomes: " + ", ".join(f"{k} {v}" for k, v in self.outcomes.items()) + "."
 
     def summary(self) -> dict[str, Any]:
         """The JSON summary (schema of ``summary.json``)."""

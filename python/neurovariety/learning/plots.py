@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Union
 
 import numpy as np
 
+from .._resources import save_figure
 from .classify import OUTCOMES
 from .experiment import SweepResult
 from .functions import LearnedFunctions
@@ -65,9 +66,7 @@ def plot_functions(learned: LearnedFunctions, path: Union[str, Path]) -> Path:
     kinds = {g.kind for g in learned.groups}
     present = [k for k in OUTCOMES if k in kinds or (k == "unconverged" and learned.outcomes[k])]
     ax.legend(handles=[Patch(color=KIND_COLOURS[k], label=k) for k in present], fontsize=7)
-    path = Path(path)
-    fig.savefig(path, dpi=120)
-    return path
+    return save_figure(fig, path, dpi=120)
 
 
 def _stacked_outcomes(ax: "Axes", sweep: SweepResult) -> None:
@@ -111,6 +110,4 @@ def plot_sweep(sweep: SweepResult, path: Union[str, Path]) -> Path:
     else:
         _stacked_outcomes(ax, sweep)
     ax.set_title(title, fontsize=9)
-    path = Path(path)
-    fig.savefig(path, dpi=120)
-    return path
+    return save_figure(fig, path, dpi=120)

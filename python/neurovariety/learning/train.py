@@ -22,6 +22,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from .._display import Displayable, Table
 from .._validate import positive_float
 from .._validate import seed as validate_seed
 from ..architecture import Architecture, ArchitectureLike, RSpec
@@ -33,8 +34,8 @@ from .optimizers import DEFAULT_STEPS, OPTIMIZERS, STOP_REASONS, Runs, Settings,
 __all__ = ["TrainResult", "train", "loss_and_gradient", "OPTIMIZERS", "DEFAULT_STEPS", "STOP_REASONS"]
 
 
-@dataclass
-class TrainResult:
+@dataclass(repr=False)
+class TrainResult(Displayable):
     """Output of :func:`train` for ``R`` runs (all arrays have leading dimension ``R``).
 
     Weights, coefficients and losses are in the units of the given data; gradient norms and the
@@ -77,6 +78,34 @@ class TrainResult:
     def runs(self) -> int:
         """Number of runs ``R``."""
         return len(self.losses)
+
+    def stop_reasons(self) -> dict[str, int]:
+        """How many runs stopped for each reason, most frequent first."""
+        reasons, counts = np.unique(np.asarray(self.stop_reason).astype(str), return_counts=True)
+        return {str(k): int(v) for k, v in sorted(zip(reasons, counts), key=lambda kv: -kv[1])}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain Python types: the settings and per-outcome counts (per-run values: :meth:`to_dataframe`)."""
+        finite = self.losses[np.isfinite(self.losses)]
+        return {**self.arch.to_dict(), "runs": self.runs, "datasets": int(self.X.shape[0]), "n_points": int(self.X.shape[1]),
+                "optimizer": self.optimizer, "lr": float(self.lr), "tol": float(self.tol), "steps": int(self.steps),
+                "seed": self.seed, "converged": int(np.sum(self.converged)), "diverged": int(np.sum(self.diverged)),
+                "best_loss": float(finite.min()) if len(finite) else None, "stop_reasons": self.stop_reasons(),
+                "seconds": float(self.seconds)}
+
+    def _display_title(self) -> str:
+        return f"Training of {self.arch}: {self.runs} runs"
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        d = {**self.to_dict(), "widths": self.arch.widths, "r": self.arch.activation}
+        return [(k, d[k]) for k in ("widths", "r", "runs", "optimizer", "steps", "tol", "converged", "diverged", "best_loss",
+                                    "stop_reasons", "seconds")]
+
+    def _display_table(self) -> Table:
+        """One row per run: ``run, dataset, loss, grad_norm, converged, diverged, steps, stop_reason``."""
+        rows = [[i, int(self.data_index[i]), float(self.losses[i]), float(self.grad_norms[i]), bool(self.converged[i]),
+                 bool(self.diverged[i]), int(self.steps_taken[i]), str(self.stop_reason[i])] for i in range(self.runs)]
+        return ("run", "dataset", "loss", "grad_norm", "converged", "diverged", "steps", "stop_reason"), rows
 
     def data_for_run(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """The data set run ``i`` was trained on."""

@@ -12,7 +12,7 @@
 [[3, 12, 12]]
 """
 
-from .gauge import full_weights, gauge_mask
+from .gauge import first_column_chart, full_weights, gauge_mask
 from .modular import jacobian, network_coefficients, weights_mod_p
 from .numeric import as_weight_arrays, coefficient_jacobian, coefficient_matrix, coefficients_and_jacobian
 from .weights import balance_weights, flatten_weights, layer_shapes, split_weights
@@ -23,6 +23,7 @@ __all__ = [
     "coefficient_jacobian",
     "coefficient_matrix",
     "coefficients_and_jacobian",
+    "first_column_chart",
     "flatten_weights",
     "full_weights",
     "gauge_mask",

@@ -19,7 +19,7 @@ import numpy as np
 from .. import _core
 from ..architecture import Architecture
 
-__all__ = ["gauge_mask", "full_weights"]
+__all__ = ["gauge_mask", "full_weights", "first_column_chart"]
 
 
 def gauge_mask(arch: Architecture) -> np.ndarray:
@@ -35,3 +35,31 @@ def full_weights(arch: Architecture, free: np.ndarray) -> np.ndarray:
     out = np.ones(free.shape[:-1] + (arch.num_params,), dtype=free.dtype)
     out[..., mask] = free
     return out
+
+
+def first_column_chart(arch: Architecture, theta: np.ndarray) -> np.ndarray:
+    """Weight vectors ``(..., N)`` rescaled (each hidden neuron: incoming row x λ, outgoing column
+    x λ^-r, the function unchanged) so that every hidden neuron's first incoming weight is 1: one
+    representative per orbit of the rescaling torus, so equal points compare equal (rows whose
+    first weight is 0 are left as they are).
+
+    >>> a = Architecture((2, 1, 1), 2)
+    >>> first_column_chart(a, np.array([2.0, 4.0, 1.0])).tolist()   # (2 x0 + 4 x1)^2 = 4 (x0 + 2 x1)^2
+    [1.0, 2.0, 4.0]
+    """
+    out = np.array(theta, dtype=complex if np.iscomplexobj(theta) else float, copy=True)
+    off = 0
+    for i in range(arch.depth - 1):
+        d_in, d_out, d_next = arch.widths[i], arch.widths[i + 1], arch.widths[i + 2]
+        rows = out[..., off : off + d_in * d_out].reshape(out.shape[:-1] + (d_out, d_in))
+        lead = rows[..., 0]
+        lam = np.where(lead != 0, 1.0 / np.where(lead != 0, lead, 1.0), 1.0)
+        rows *= lam[..., None]
+        nxt = off + d_in * d_out
+        cols = out[..., nxt : nxt + d_out * d_next].reshape(out.shape[:-1] + (d_next, d_out))
+        cols *= (lam ** (-arch.r[i]))[..., None, :]
+        out[..., off : off + d_in * d_out] = rows.reshape(out.shape[:-1] + (-1,))
+        out[..., nxt : nxt + d_out * d_next] = cols.reshape(out.shape[:-1] + (-1,))
+        off = nxt
+    return out
+

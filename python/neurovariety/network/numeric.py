@@ -46,7 +46,8 @@ def _poly_mul(p: np.ndarray, q: np.ndarray, n: int, a: int, b: int) -> np.ndarra
     if p.dtype == np.dtype(object) or q.dtype == np.dtype(object):
         K = K.astype(object)
     outer = p[..., :, None] * q[..., None, :]
-    return outer.reshape(outer.shape[:-2] + (-1,)) @ K
+    out: np.ndarray = outer.reshape(outer.shape[:-2] + (-1,)) @ K
+    return out
 
 
 def _poly_pow(p: np.ndarray, n: int, a: int, e: int) -> np.ndarray:
@@ -111,7 +112,7 @@ def _forward(arch: Architecture, weights: list[np.ndarray], jac: bool) -> tuple[
         e = arch.r[i]
         zr1 = _poly_pow(z, n, deg, e - 1)
         a = _poly_mul(zr1, z, n, deg * (e - 1), deg)
-        if jac:
+        if dz is not None:
             da = e * _poly_mul(zr1[..., None, :, :], dz, n, deg * (e - 1), deg)
         deg *= e
     raise AssertionError("unreachable: an architecture has at least one layer")

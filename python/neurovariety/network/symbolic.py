@@ -74,7 +74,7 @@ def symbolic_network(arch: Architecture, *, gauge: bool = False) -> SymbolicNetw
         powered = [z ** arch.r[i - 1] for z in layer]
         layer = [sum((c * z for c, z in zip(row, powered)), sympy.Integer(0)) for row in mats[i]]
     monos = monomial_exponents(arch.d0, arch.degree)
-    coefficients = []
+    coefficients: list[sympy.Expr] = []
     for f in layer:
         poly = sympy.Poly(sympy.expand(f), *xs)
         coefficients.extend(sympy.expand(poly.coeff_monomial(m)) for m in monos)

@@ -67,11 +67,11 @@ def _nonincreasing() -> Iterator[Entry]:
 
 
 def _small_and_equiwidth() -> Iterator[Entry]:
-    for w in itertools.product(range(2, 5), range(1, 5), range(1, 5), range(1, 5)):
+    for w4 in itertools.product(range(2, 5), range(1, 5), range(1, 5), range(1, 5)):
         for r in (2, 3):
-            yield w, r
-    for w in itertools.product(range(2, 4), range(1, 4), range(1, 4), range(1, 4), range(1, 4)):
-        yield w, 2
+            yield w4, r
+    for w5 in itertools.product(range(2, 4), range(1, 4), range(1, 4), range(1, 4), range(1, 4)):
+        yield w5, 2
     for d, depth, r in itertools.product(range(2, 9), (2, 3, 4, 5), (2, 3, 4)):
         yield (d,) * (depth + 1), r
     for w in itertools.chain(itertools.product(range(1, 4), repeat=3), itertools.product(range(1, 4), repeat=4)):

@@ -40,6 +40,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from .._display import Displayable
 from ..errors import InternalError
 from .bounds import splitting_bound
 from .frontier import Frontier
@@ -56,8 +57,8 @@ CLOSURES = ("saturation", "bound", "monotonicity")
 Range = tuple[int, Optional[int]]
 
 
-@dataclass(frozen=True)
-class Region:
+@dataclass(frozen=True, repr=False)
+class Region(Displayable):
     """A box of hidden widths, and how it is closed (``closed_by=None``: open).
 
     ``widths[k-1] = (low, high)`` for layer ``k``, ``high=None`` meaning unbounded. Regions may
@@ -107,6 +108,13 @@ class Region:
         return {"widths": [[lo, hi] for lo, hi in self.widths], "closed_by": self.closed_by, "layer": self.layer,
                 "value": self.value, "decide_with": None if self.decide_with is None else list(self.decide_with),
                 "reason": self.reason}
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("widths", self.widths), ("closed_by", self.closed_by), ("ambient", self.ambient), ("layer", self.layer),
+                ("value", self.value), ("decide_with", self.decide_with)]
+
+    def _display_statement(self) -> str:
+        return self.reason
 
     def __str__(self) -> str:
         parts = []

@@ -20,14 +20,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from .._display import Displayable, Table
 from .regions import Region, summarise
 from .space import FillingProblem
 
 __all__ = ["NeighbourCheck", "FillingArchitecture", "MFAResult"]
 
 
-@dataclass(frozen=True)
-class NeighbourCheck:
+@dataclass(frozen=True, repr=False)
+class NeighbourCheck(Displayable):
     """One lower neighbour of a minimal architecture and why it is not filling.
 
     ``certified``: a proved upper bound below the ambient dimension. Otherwise ``dimension`` is the
@@ -57,9 +58,16 @@ class NeighbourCheck:
                 "certified": self.certified, "dimension": self.dimension, "error_bound": self.error_bound,
                 "status": self.status}
 
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("widths", self.widths), ("upper_bound", self.upper_bound), ("bound", self.bound),
+                ("certified", self.certified), ("dimension", self.dimension), ("error_bound", self.error_bound)]
 
-@dataclass(frozen=True)
-class FillingArchitecture:
+    def _display_statement(self) -> str:
+        return self.status
+
+
+@dataclass(frozen=True, repr=False)
+class FillingArchitecture(Displayable):
     """A minimal filling architecture with its certificates."""
 
     widths: tuple[int, ...]
@@ -83,13 +91,23 @@ class FillingArchitecture:
                 "minimality_certified": self.minimality_certified, "minimality_error_bound": self.minimality_error_bound,
                 "unimodal": self.unimodal, "neighbours": [n.to_dict() for n in self.neighbours]}
 
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("widths", self.widths), ("unimodal", self.unimodal), ("filling_certified", self.filling_certified),
+                ("minimality_certified", self.minimality_certified),
+                ("minimality_error_bound", self.minimality_error_bound), ("neighbours", len(self.neighbours))]
+
+    def _display_table(self) -> Table:
+        """One row per lower neighbour: ``widths, upper_bound, bound, certified, dimension, error_bound``."""
+        rows = [[n.widths, n.upper_bound, n.bound, n.certified, n.dimension, n.error_bound] for n in self.neighbours]
+        return ("widths", "upper_bound", "bound", "certified", "dimension", "error_bound"), rows
+
     def __str__(self) -> str:
         tag = "proved" if self.minimality_certified else f"minimality error <= {self.minimality_error_bound:.1e}"
         return f"({','.join(map(str, self.widths))}) [{tag}{'' if self.unimodal else ', not unimodal'}]"
 
 
-@dataclass(frozen=True)
-class MFAResult:
+@dataclass(frozen=True, repr=False)
+class MFAResult(Displayable):
     """Outcome of :func:`~neurovariety.search.minimal_filling` (see the module docstring for what is proved).
 
     ``border`` counts the maximal non-filling points of the box, ``border_confirmed`` those that
@@ -187,6 +205,21 @@ class MFAResult:
         return (f"Beyond the box: {len(self.regions) - len(self.open_regions)} regions are closed ({closed}) and "
                 f"{len(self.open_regions)} are open (see open_regions): minimal filling architectures wider than the box "
                 "may exist there.")
+
+    def _display_title(self) -> str:
+        p = self.problem
+        return f"Minimal filling architectures, (d0, dL, r) = ({p.d0}, {p.dL}, {p.r}), depth {p.depth}"
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        p = self.problem
+        return [("d0", p.d0), ("dL", p.dL), ("r", p.r), ("depth", p.depth), ("max_widths", p.max_widths),
+                ("ambient", self.ambient), ("architectures", len(self.architectures)), ("complete", self.complete),
+                ("open_regions", len(self.open_regions)), ("error_bound", self.error_bound), ("seconds", self.seconds)]
+
+    def _display_table(self) -> Table:
+        """One row per minimal filling architecture: ``widths, unimodal, minimality_certified, minimality_error_bound``."""
+        rows = [[a.widths, a.unimodal, a.minimality_certified, a.minimality_error_bound] for a in self.architectures]
+        return ("widths", "unimodal", "minimality_certified", "minimality_error_bound"), rows
 
     def to_dict(self) -> dict[str, Any]:
         """Plain Python types (the JSON of ``neurovariety filling --json``)."""

@@ -30,6 +30,7 @@ from typing import Any, Sequence, Union
 
 import numpy as np
 
+from .._display import Displayable
 from .._validate import integer, positive_int
 from ..architecture import MAX_EXPONENT, MAX_WIDTH, Architecture
 from ..errors import InvalidInputError
@@ -43,8 +44,8 @@ MaxWidths = Union[int, Sequence[int]]
 MAX_SEARCH_WIDTH = 10_000
 
 
-@dataclass(frozen=True)
-class FillingProblem:
+@dataclass(frozen=True, repr=False)
+class FillingProblem(Displayable):
     """``(d0, dL, r, depth)`` and the box ``min_width <= d_k <= max_widths[k-1]`` of hidden widths."""
 
     d0: int
@@ -142,6 +143,10 @@ class FillingProblem:
         """Plain Python types (checkpoint headers, JSON)."""
         return {"d0": self.d0, "dL": self.dL, "r": self.r, "depth": self.depth, "max_widths": list(self.max_widths),
                 "min_width": self.min_width}
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("d0", self.d0), ("dL", self.dL), ("r", self.r), ("depth", self.depth), ("max_widths", self.max_widths),
+                ("min_width", self.min_width)]
 
     def __str__(self) -> str:
         box = f"max width {self.max_widths[0]}" if len(set(self.max_widths)) == 1 else f"max widths {list(self.max_widths)}"

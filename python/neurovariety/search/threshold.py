@@ -34,6 +34,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from .._display import Displayable, Table
 from .._progress import progress_bar
 from .._validate import optional_positive_int
 from .._validate import seed as validate_seed
@@ -62,8 +63,8 @@ def theorem_bound(widths: tuple[int, ...]) -> int:
     return 6 * m * m - 6 * m + 1
 
 
-@dataclass(frozen=True)
-class ExponentCheck:
+@dataclass(frozen=True, repr=False)
+class ExponentCheck(Displayable):
     """The dimension of ``V_{d,r}`` at one exponent and how it is known.
 
     ``dimension`` is a proved lower bound (the maximum rank over the trials) and ``upper_bound`` a
@@ -128,9 +129,16 @@ class ExponentCheck:
                 "bound": self.bound, "error_bound": self.error_bound, "formula": self.formula, "defect": self.defect,
                 "certified": self.certified, "status": self.status}
 
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("r", self.r), ("expected", self.expected), ("dimension", self.dimension), ("upper_bound", self.upper_bound),
+                ("defect", self.defect), ("certified", self.certified), ("error_bound", self.error_bound)]
 
-@dataclass(frozen=True)
-class ThresholdResult:
+    def _display_statement(self) -> str:
+        return self.status
+
+
+@dataclass(frozen=True, repr=False)
+class ThresholdResult(Displayable):
     """Outcome of :func:`activation_threshold`.
 
     ``threshold`` is the activation degree threshold when it is determined (``None`` when it does
@@ -196,6 +204,20 @@ class ThresholdResult:
                 "defective_r": {str(r): d for r, d in self.defective_r.items()}, "error_bound": self.error_bound,
                 "meaningful_up_to": self.meaningful_up_to, "checks": [c.to_dict() for c in self.checks], "seed": self.seed,
                 "statement": self.statement}
+
+    def _display_title(self) -> str:
+        return f"Activation degree threshold of ({','.join(map(str, self.widths))})"
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("widths", self.widths), ("threshold", self.threshold), ("exists", self.exists), ("theorem", self.theorem),
+                ("theorem_bound", self.theorem_bound), ("checked_up_to", self.checked_up_to),
+                ("defective_r", self.defective_r), ("error_bound", self.error_bound)]
+
+    def _display_table(self) -> Table:
+        """One row per exponent checked: ``r, expected, dimension, upper_bound, defect, certified, bound, error_bound, formula``."""
+        rows = [[c.r, c.expected, c.dimension, c.upper_bound, c.defect, c.certified, c.bound, c.error_bound, c.formula]
+                for c in self.checks]
+        return ("r", "expected", "dimension", "upper_bound", "defect", "certified", "bound", "error_bound", "formula"), rows
 
 
 def _statement_parts(res: ThresholdResult) -> list[str]:

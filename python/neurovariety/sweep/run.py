@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Union
 
+from .._display import Displayable
 from .._progress import ProgressBar, log, progress_bar
 from .._resources import exception_reason
 from .._resources.pool import Outcome, default_workers, run_local
@@ -65,8 +66,8 @@ class SweepInterrupted(KeyboardInterrupt):
         self.summary = summary
 
 
-@dataclass
-class SweepSummary:
+@dataclass(repr=False)
+class SweepSummary(Displayable):
     """Counts of one :func:`run_sweep` call (``df.attrs["summary"]``).
 
     ``status`` is ``"running"``, ``"finished"``, ``"interrupted"`` or ``"failed"`` (then ``reason``
@@ -95,6 +96,24 @@ class SweepSummary:
         """Architectures handled per second in this call."""
         n = self.done + self.timeout + self.error
         return n / self.seconds if self.seconds > 0 else float("nan")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain Python types: the counts, the status, the output paths and the rate."""
+        return {"total": self.total, "skipped": self.skipped, "done": self.done, "timeout": self.timeout, "error": self.error,
+                "seconds": self.seconds, "rate": self.rate if self.seconds > 0 else None, "status": self.status,
+                "reason": self.reason,
+                "paths": dict(self.paths), "killed_pids": list(self.killed_pids)}
+
+    def _display_title(self) -> str:
+        return f"Sweep {self.status}"
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("status", self.status), ("total", self.total), ("skipped", self.skipped), ("done", self.done),
+                ("timeout", self.timeout), ("error", self.error), ("seconds", self.seconds), ("rate", self.rate),
+                ("results", self.paths.get("results"))]
+
+    def _display_statement(self) -> str:
+        return str(self)
 
     def __str__(self) -> str:
         head = {"finished": "sweep finished", "interrupted": "sweep interrupted", "running": "sweep running"}.get(
@@ -229,7 +248,7 @@ def _execute(todo: list[Architecture], cfg: SweepConfig, files: OutputFiles, sum
 
 def _frame(requested: Sequence[Architecture], paths: dict[str, Any], summary: SweepSummary) -> "pd.DataFrame":
     order = {job_key(a): i for i, a in enumerate(requested)}
-    df = tidy_results_frame(read_results_frame(paths["results"]), source=paths["results"].name)
+    df: pd.DataFrame = tidy_results_frame(read_results_frame(paths["results"]), source=paths["results"].name)
     dropped = df.attrs.get("dropped", 0)
     pos = [order.get((w, r), -1) for w, r in zip(df["widths"], df["r_layers"])]
     df = df.assign(_pos=pos)

@@ -347,7 +347,8 @@ def _shape_columns(out: "pd.DataFrame", archs: list[Architecture]) -> None:
     out["depth"] = np.array([a.depth for a in archs], dtype=np.int64)
     out["d0"] = np.array([a.d0 for a in archs], dtype=np.int64)
     out["dL"] = np.array([a.dL for a in archs], dtype=np.int64)
-    out["r"] = [_tidy_r(a) for a in archs]
+    r_values: list[Any] = [_tidy_r(a) for a in archs]  # ints, or tuples for per-layer exponents
+    out["r"] = r_values
     out["r_layers"] = [a.r for a in archs]
     out["num_params"] = np.array([a.num_params for a in archs], dtype=np.int64)
 
@@ -433,11 +434,12 @@ def tidy_results_frame(raw: "pd.DataFrame", source: str = "", lines: Optional[Se
             except ValueError as exc:
                 line = lines[i] if lines is not None and i < len(lines) else i + 2
                 raise InvalidInputError(f"{source or 'results'}:{line}: {exc}") from None
-    out = pd.DataFrame(index=range(len(archs)))
+    out: pd.DataFrame = pd.DataFrame(index=range(len(archs)))
     _shape_columns(out, archs)
     _dimension_columns(out, raw, keep, archs, dims, source)
     cert = raw["Certified"][keep] if "Certified" in cols else [pd.NA] * len(out)
-    out["certified"] = pd.array([_parse_bool(v) for v in cert], dtype="boolean")
+    flags: list[Any] = [_parse_bool(v) for v in cert]
+    out["certified"] = pd.array(flags, dtype="boolean")
     secs = raw["Time Taken (seconds)"][keep] if "Time Taken (seconds)" in cols else None
     out["seconds"] = np.nan if secs is None else pd.to_numeric(secs, errors="coerce").to_numpy(dtype=float)
     out["source"] = source

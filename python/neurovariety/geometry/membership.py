@@ -1,0 +1,137 @@
+"""Membership in a neurovariety and the fibre of the parameter map over a point.
+
+Given a coefficient matrix ``C`` (integers, rationals, floats or complex), take a random slicing
+matrix ``A`` and a complete witness set of ``V ∩ {A c = b0}`` *in weight space* (every weight
+preimage of every point), and track it to the slice through the target, ``b* = A C``. If ``C``
+lies on ``V`` (at a smooth point), it is a point of ``V ∩ {A c = b*}``, so some endpoints map to
+``C`` — exactly its fibre; otherwise no endpoint does. The verdict compares the best relative
+residual ``min |c(θ) - C| / |C|`` with a tolerance (numerical, in double precision; the witness
+set's completeness is certified by the trace test). For real ``C``, real weights realise it when
+one of its preimages is real (in the first-column gauge chart, real points stay real): the real
+neuromanifold, beyond the criteria of :func:`neurovariety.learning.in_neuromanifold`.
+
+>>> import numpy as np
+>>> C = np.array([[1.0, 4.0, 4.0]])          # (x0 + 2 x1)^2: on the cone of squares
+>>> res = is_on_variety((2, 1, 1), 2, C, seed=0)
+>>> res.member, res.real
+(True, True)
+>>> is_on_variety((2, 1, 1), 2, np.array([[1.0, 0.0, 1.0]]), seed=0).member   # x0^2 + x1^2 has rank 2
+False
+"""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+from typing import Any, Optional
+
+import numpy as np
+
+from .._validate import positive_float
+from .._validate import seed as validate_seed
+from ..architecture import Architecture, ArchitectureLike, RSpec
+from ..dimension import dimension
+from ..errors import InvalidInputError, NotSupportedError
+from ..network.gauge import first_column_chart
+from ..network.weights import split_weights
+from .result import MembershipResult
+from .system import valid_witness_points
+from .witness import cgauss, random_slice, witness_set
+
+__all__ = ["is_on_variety", "fibre", "coefficient_vector"]
+
+#: A preimage is real when its imaginary part is this small relative to its size.
+REAL_RTOL = 1e-7
+
+
+def coefficient_vector(arch: Architecture, coefficients: Any) -> tuple[np.ndarray, bool]:
+    """The target as a flat complex vector (output-major) and whether it is real."""
+    try:
+        arr = np.asarray(coefficients, dtype=object if _has_fractions(coefficients) else None)
+        flat = np.array([complex(Fraction(v)) if isinstance(v, Fraction) else complex(v) for v in arr.reshape(-1)])
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"coefficients must be numbers, got {type(coefficients).__name__}: {exc}") from None
+    if flat.size != arch.ambient_dim:
+        raise InvalidInputError(f"coefficients must be a dL x M = {arch.dL} x {arch.num_monomials} matrix for {arch}, "
+                                f"got {arr.shape}")
+    if not np.isfinite(flat).all():
+        raise InvalidInputError("coefficients must be finite")
+    return flat, bool(np.all(flat.imag == 0))
+
+
+def _has_fractions(x: Any) -> bool:
+    return isinstance(x, (list, tuple)) and any(isinstance(v, Fraction) or _has_fractions(v) for v in x)
+
+
+def _fibre_points(arch: Architecture, target: np.ndarray, rng: np.random.Generator, tol: float,
+                  kwargs: dict[str, Any]) -> tuple[np.ndarray, float, bool, int]:
+    """Preimages of ``target`` (canonical weights), the best residual, completeness and loops."""
+    A = random_slice(arch, rng).real.astype(complex)  # a real slice: real preimages solve a real system
+    ws = witness_set(arch, rng, A=A, by_weights=True, **kwargs)
+    b_star = A @ target
+    mid = 0.5 * (ws.b0 + b_star) + ws.scale * cgauss(rng, len(b_star))  # the gamma trick
+    ends, status = ws.system.track(ws.known.theta, [ws.b0, mid, b_star])
+    th, c, _ = valid_witness_points(ws.system, ends, status, b_star)
+    if len(c) == 0:
+        return np.zeros((0, arch.num_params), dtype=complex), float("inf"), ws.complete, ws.state.loops
+    scale = max(float(np.linalg.norm(target)), 1e-300)
+    residuals = np.linalg.norm(c - target, axis=1) / scale
+    hits = residuals <= tol
+    return first_column_chart(arch, th[hits]), float(residuals.min()), ws.complete, ws.state.loops
+
+
+def _is_real(theta: np.ndarray) -> np.ndarray:
+    return np.abs(theta.imag).max(axis=1, initial=0) <= REAL_RTOL * np.maximum(np.abs(theta).max(axis=1, initial=0), 1e-300)
+
+
+def _statement(arch: Architecture, member: bool, real: Optional[bool], residual: float, fibre: int, complete: bool) -> str:
+    where = "on" if member else "not on"
+    text = (f"The point is {where} V_{{{arch}}}: the best point of a witness slice through it matches it to relative "
+            f"residual {residual:.1e} (numerical, double precision; the witness set's completeness is "
+            + ("certified numerically by the trace test" if complete else "NOT verified: a rejection may be wrong") + ").")
+    if member:
+        text += f" {fibre} weight vector(s) in the first-column gauge chart map to it."
+        if real is not None:
+            text += " Real weights realise it." if real else " No real weights realise it (it lies off the real neuromanifold)."
+    return text
+
+
+def is_on_variety(
+    widths: ArchitectureLike,
+    r: Optional[RSpec] = None,
+    coefficients: Any = None,
+    *,
+    seed: Optional[int] = None,
+    tol: float = 1e-8,
+    max_loops: int = 100,
+    stop_after: int = 5,
+    progress: Optional[bool] = None,
+) -> MembershipResult:
+    """Does the coefficient matrix lie on ``V`` (and, when real, on the real neuromanifold)?"""
+    t0 = time.perf_counter()
+    arch = Architecture.coerce(widths, r)
+    if coefficients is None:
+        raise InvalidInputError("coefficients are required: a dL x M coefficient matrix")
+    target, real_input = coefficient_vector(arch, coefficients)
+    tol = positive_float(tol, "tol")
+    dim = dimension(arch, seed=0)
+    if dim.dimension == arch.ambient_dim:
+        return MembershipResult(arch.widths, arch.activation, True, None, 0.0, [], 0,
+                                f"V_{{{arch}}} fills its ambient space: every point is on it.", time.perf_counter() - t0)
+    if dim.dimension < arch.num_free_params:
+        raise NotSupportedError(f"{arch} is defective: membership needs a slice of the weights (not supported yet)")
+    rng = np.random.default_rng(validate_seed(seed))
+    kwargs = dict(max_loops=max_loops, stop_after=stop_after, progress=progress)
+    thetas, residual, complete, _loops = _fibre_points(arch, target, rng, tol, kwargs)
+    member = len(thetas) > 0
+    real = (bool(_is_real(thetas).any()) if member else False) if real_input else None
+    weights = [[w.copy() for w in split_weights(arch, t)] for t in thetas]
+    return MembershipResult(arch.widths, arch.activation, member, real if member or real_input else None, residual,
+                            weights, len(thetas), _statement(arch, member, real, residual, len(thetas), complete),
+                            time.perf_counter() - t0)
+
+
+def fibre(widths: ArchitectureLike, r: Optional[RSpec] = None, coefficients: Any = None, **kwargs: Any) -> MembershipResult:
+    """The weights mapping to a coefficient matrix (all preimages, first-column gauge chart):
+    :func:`is_on_variety`, whose ``weights`` field holds them."""
+    return is_on_variety(widths, r, coefficients, **kwargs)
