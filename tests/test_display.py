@@ -14,6 +14,7 @@ import sys
 import textwrap
 from html.parser import HTMLParser
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -43,6 +44,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Displayable]:
                CriticalPoint=learned.critical_points[0], RunClassification=learned.classification)
     boundary = lm.boundary_minima((2, 2, 3), 2, X, Y)
     out["BoundaryMinima"], out["BoundaryMinimum"] = boundary, boundary.minima[0]
+    out["BoundaryEvidence"] = lm.certify_boundary(train, np.arange(5), [boundary])
     out["SweepResult"] = lm.sweep_datasets((2, 2, 3), 2, datasets=4, runs=2, seed=0, progress=False)
     csv = tmp_path_factory.mktemp("sweep") / "results.csv"
     df = run_sweep(["2,2,3 2", "3,2,1 2", "3,3,3 2"], timeout=60, jobs=1, out=csv, seed=0, progress=False)
@@ -61,7 +63,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Displayable]:
 
 NAMES = ["DimensionResult", "VanishingIdeal", "Generator", "CriticalPointsResult", "ExactCount", "TrainResult",
          "LearnedFunctions", "FunctionGroup", "CriticalPoint", "RunClassification", "BoundaryMinima", "BoundaryMinimum",
-         "SweepResult", "SweepSummary", "CheckReport", "CheckResult", "ThresholdResult", "ExponentCheck", "MFAResult",
+         "BoundaryEvidence", "SweepResult", "SweepSummary", "CheckReport", "CheckResult", "ThresholdResult", "ExponentCheck", "MFAResult",
          "FillingArchitecture", "NeighbourCheck", "FillingProblem", "Region", "Parametrization"]
 
 
@@ -137,8 +139,6 @@ def test_dataframe_and_dict_hold_plain_values(results, name):
 def test_display_values_and_math():
     assert short((2, 2, 3)) == "(2,2,3)" and short([2, 3]) == "[2,3]"
     assert short(3.14159265) == "3.142" and len(short("x" * 500, 60)) == 60
-    import numpy as np
-
     assert short(np.zeros((100, 100))) == "<array 100×100 float64>"
     assert math_html("a <b> & 2^61 <= x**2") == "a &lt;b&gt; &amp; 2<sup>61</sup> ≤ x<sup>2</sup>"
 
@@ -214,3 +214,45 @@ def test_library_calls_are_silent_on_a_pipe(tmp_path):
     assert out.returncode == 0, out.stderr.decode()[-2000:]
     assert out.stdout.decode().strip() == "done"
     assert len(out.stderr) < 2048, out.stderr.decode()[:2048]
+
+
+def test_run_sweep_returns_the_tidy_frame_of_load_results(tmp_path):
+    csv = tmp_path / "results.csv"
+    df = run_sweep(["3,2,1 2", "3,4,5,2 2,3"], timeout=60, jobs=1, out=csv, seed=0, progress=False)
+    tidy = load_results(csv)
+    assert list(df.columns) == list(tidy.columns)
+    assert df["widths"].tolist() == tidy["widths"].tolist() == [(3, 2, 1), (3, 4, 5, 2)]
+    assert df["r"].tolist() == [2, (2, 3)] and df["dimension"].tolist() == [5, 33]
+    page = df.attrs["summary"]._repr_html_()
+    assert "<td>finished</td>" in page and "<td>2</td>" in page
+
+
+def _geometry_results() -> list[Displayable]:
+    from neurovariety.geometry.result import DegreeResult, IdentifiabilityResult, MembershipResult
+
+    weights = [[np.ones((1, 2), dtype=complex), np.ones((1, 1), dtype=complex)]]
+    return [DegreeResult((2, 1, 1), 3, 3, None, True, 7, 2, "deg V = 3, verified by the trace test.", 0.1),
+            DegreeResult((2, 2, 2), 2, 6, {(1, 2): 3, (2, 1): 3}, True, 7, 2, "deg V = 6.", 0.1, 5),
+            MembershipResult((2, 1, 1), 2, True, True, 1e-14, weights, 1, "The point is on V.", 0.2),
+            IdentifiabilityResult((2, 2, 3), 2, 1, True, 2, 2, 1, True, "identifiable.", 0.3, [2])]
+
+
+def _geometry_displays() -> bool:
+    from neurovariety.geometry.result import DegreeResult
+
+    return issubclass(DegreeResult, Displayable)
+
+
+@pytest.mark.skipif(not _geometry_displays(), reason="geometry results are not Displayable yet (issue 17)")
+def test_geometry_results_display():
+    for obj in _geometry_results():
+        text = repr(obj)
+        assert text.startswith(type(obj).__name__ + "(") and len(text) < REPR_LIMIT and "array(" not in text, text
+        assert len(_pretty(obj)) < REPR_LIMIT
+        parser = _Balanced()
+        parser.feed(obj._repr_html_())
+        assert not parser.stack and "table" in parser.tags
+        assert len(obj.to_dataframe().columns) > 0
+        json.dumps(obj.to_dict())
+    multi = _geometry_results()[1].to_dataframe()
+    assert multi.to_dict("records") == [{"multidegree": (1, 2), "coefficient": 3}, {"multidegree": (2, 1), "coefficient": 3}]

@@ -166,3 +166,46 @@ def test_no_import_cycles() -> None:
     for node in sorted(graph):
         if state.get(node) is None:
             visit(node)
+
+
+# -- sizes a newcomer can read (issue 11) ----------------------------------------------------------
+
+RUST = PACKAGE.parents[1] / "rust"
+
+
+def _code_lines(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    first = fn.body[0]
+    has_doc = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
+    start = first.end_lineno + 1 if has_doc and first.end_lineno is not None else fn.lineno
+    return (fn.end_lineno or fn.lineno) - start + 1
+
+
+def test_modules_and_functions_stay_small() -> None:
+    big_modules, big_functions = [], []
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > 800:
+            big_modules.append(str(path.relative_to(PACKAGE)))
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _code_lines(node) > 80:
+                big_functions.append(f"{path.relative_to(PACKAGE)}:{node.name}")
+    assert not big_modules and not big_functions, (big_modules, big_functions)
+
+
+def test_rust_files_stay_small_and_unsafe_fns_document_their_contract() -> None:
+    sources = sorted(RUST.rglob("*.rs"))
+    assert sources, "no Rust sources found"
+    big = [str(p.relative_to(RUST)) for p in sources if len(p.read_text(encoding="utf-8").splitlines()) > 900]
+    undocumented = []
+    for path in sources:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if "unsafe fn " in line and not line.lstrip().startswith("//"):
+                doc = []
+                j = i - 1
+                while j >= 0 and (lines[j].lstrip().startswith(("///", "#["))):
+                    doc.append(lines[j])
+                    j -= 1
+                if not any("# Safety" in d for d in doc):
+                    undocumented.append(f"{path.relative_to(RUST)}:{i + 1}")
+    assert not big and not undocumented, (big, undocumented)

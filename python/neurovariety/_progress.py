@@ -7,6 +7,10 @@ on: on a terminal a tqdm bar; on a log file plain lines, at most one per 10 % of
 30 s. ``progress=False`` silences it. The environment variable ``NEUROVARIETY_PROGRESS``
 (``0``/``off``, ``1``/``on``, ``auto``) replaces the automatic choice.
 
+The command line resolves its default with :func:`cli_progress`: the same, except that a
+command whose stderr is redirected to a regular file (``neurovariety reproduce > log 2>&1``)
+writes those sparse plain lines, so a long job's log shows where it is; a pipe stays silent.
+
 >>> bar = progress_bar(10, "demo", progress=False)
 >>> bar.update(3); bar.close()
 """
@@ -15,11 +19,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import stat
 import sys
 import time
 from typing import Any, Optional, TextIO
 
-__all__ = ["progress_bar", "progress_enabled", "log", "ENV_PROGRESS", "ProgressBar"]
+__all__ = ["progress_bar", "progress_enabled", "cli_progress", "log", "ENV_PROGRESS", "ProgressBar"]
 
 #: Environment switch for the automatic choice.
 ENV_PROGRESS = "NEUROVARIETY_PROGRESS"
@@ -59,6 +64,30 @@ def progress_enabled(progress: Optional[bool]) -> bool:
     if _in_notebook():
         return _widgets_available()
     return bool(getattr(sys.stderr, "isatty", lambda: False)())
+
+
+def _stderr_is_regular_file() -> bool:
+    try:
+        return stat.S_ISREG(os.fstat(sys.stderr.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):  # no descriptor (e.g. click's test runner), or closed
+        return False
+
+
+def cli_progress(quiet: bool = False) -> Optional[bool]:
+    """The ``progress`` argument a command passes to the library: ``False`` when ``quiet``; with
+    ``NEUROVARIETY_PROGRESS`` set, ``None`` (the switch decides); ``True`` (rate-limited plain
+    lines) when stderr is a regular file; else ``None`` (a bar on a terminal, nothing on a pipe).
+
+    >>> cli_progress(quiet=True)
+    False
+    """
+    if quiet:
+        return False
+    if os.environ.get(ENV_PROGRESS, "auto").strip().lower() in _ON | _OFF:
+        return None
+    if not getattr(sys.stderr, "isatty", lambda: False)() and _stderr_is_regular_file():
+        return True
+    return None
 
 
 class ProgressBar:
@@ -117,6 +146,7 @@ class _LogBar(ProgressBar):
         self.postfix = ""
         self.start = self.last_time = time.monotonic()
         self.last_decile = 0
+        self.printed: tuple[int, str] = (0, "")
 
     def update(self, n: int = 1) -> None:
         self.n += n
@@ -132,10 +162,12 @@ class _LogBar(ProgressBar):
     def _line(self, now: float) -> None:
         of = f"/{self.total}" if self.total else ""
         extra = f" ({self.postfix})" if self.postfix else ""
+        self.printed = (self.n, self.postfix)
         print(f"{self.desc}: {self.n}{of} {self.unit} in {now - self.start:.0f} s{extra}", file=self.stream, flush=True)
 
     def close(self) -> None:
-        if self.n and (self.total is None or self.n < self.total or self.last_decile < 10):
+        """A last line with the final count, unless the last line already showed it."""
+        if self.n and self.printed != (self.n, self.postfix):
             self._line(time.monotonic())
 
 
@@ -144,7 +176,9 @@ def progress_bar(total: Optional[int], desc: str, *, unit: str = "it", progress:
     if not progress_enabled(progress):
         return ProgressBar()
     if _in_notebook():
-        return _TqdmBar(total, desc, unit, notebook=_widgets_available())
+        if _widgets_available():
+            return _TqdmBar(total, desc, unit, notebook=True)
+        return _LogBar(total, desc, unit, sys.stderr)  # no widgets: sparse lines, not 100 stderr frames
     if getattr(sys.stderr, "isatty", lambda: False)():
         return _TqdmBar(total, desc, unit, notebook=False)
     return _LogBar(total, desc, unit, sys.stderr)

@@ -30,7 +30,7 @@ from math import comb, prod
 from typing import Any, Optional, Sequence, Union
 
 from ._validate import nonnegative_int, positive_int
-from .errors import InvalidInputError
+from .errors import InvalidInputError, ResourceLimitError
 
 __all__ = [
     "Architecture",
@@ -252,14 +252,29 @@ def _validated_exponents(r: object, hidden: int, widths: tuple[int, ...]) -> tup
     return (value,) * hidden, value
 
 
+#: Largest number of monomials :func:`monomial_exponents` lists (about 1 GiB of Python tuples);
+#: anything that needs more is refused before the enumeration starts.
+MAX_LISTED_MONOMIALS = 5_000_000
+
+
 def monomial_exponents(n: int, degree: int) -> list[tuple[int, ...]]:
     """Exponent vectors of all monomials of ``degree`` in ``n`` variables, in package order.
 
     >>> monomial_exponents(2, 2)
     [(2, 0), (1, 1), (0, 2)]
+    >>> monomial_exponents(2, 10**7)
+    Traceback (most recent call last):
+    ...
+    neurovariety.errors.ResourceLimitError: there are 10,000,001 monomials of degree 10000000 in 2 variables, more than the 5,000,000 this package lists; choose a smaller architecture or degree
     """
     n = positive_int(n, "number of variables n")
     degree = nonnegative_int(degree, "degree")
+    count = comb(n + degree - 1, degree)
+    if count > MAX_LISTED_MONOMIALS:
+        raise ResourceLimitError(
+            f"there are {count:,} monomials of degree {degree} in {n} variables, more than the "
+            f"{MAX_LISTED_MONOMIALS:,} this package lists; choose a smaller architecture or degree"
+        )
     out = []
     for combo in itertools.combinations_with_replacement(range(n), degree):
         e = [0] * n

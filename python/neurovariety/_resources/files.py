@@ -35,7 +35,7 @@ def check_target(path: PathLike) -> Path:
     return p
 
 
-def atomic_write(path: PathLike, write: Callable[[Path], None]) -> Path:
+def atomic_write(path: PathLike, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp)`` for a fresh temporary file next to ``path``, then rename it to ``path``."""
     target = check_target(path)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

@@ -55,7 +55,22 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+_EPILOG = """\b
+Every command takes -q/--quiet and --json (one JSON object on stdout, schema neurovariety/1);
+-r where an exponent applies and -o/--out where it writes. Progress bars show on a terminal
+only (NEUROVARIETY_PROGRESS=1 forces them, 0 silences them). python -m neurovariety is the
+same program.
+
+\b
+Shell completion (bash, zsh, fish):
+  bash: eval "$(_NEUROVARIETY_COMPLETE=bash_source neurovariety)"    # in ~/.bashrc
+  zsh:  eval "$(_NEUROVARIETY_COMPLETE=zsh_source neurovariety)"     # in ~/.zshrc
+  fish: _NEUROVARIETY_COMPLETE=fish_source neurovariety | source     # in ~/.config/fish/completions/neurovariety.fish
+"""
+
+
+@click.group(cls=LazyGroup, epilog=_EPILOG,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="neurovariety")
 def cli() -> None:
     """Algebraic geometry of polynomial neural networks.

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import click
 
 from ..analysis import load_results, run_checks
 from ..report import STEPS, write_report
 from ..report import reproduce as run_reproduce
+from ..report.reproduce import SWEEP_SEED
 from .options import emit_json, json_option, library_errors, progress_for, quiet_option
 
 __all__ = ["analyze", "reproduce"]
+
+
+def _checks_statement(what: str, summary: dict[str, Any], failing: list[str]) -> str:
+    """One sentence: every check with its passing rows, and the checks that should hold but fail."""
+    counts = ", ".join(f"{name} {s['passed']}/{s['rows']}" for name, s in summary.items())
+    found = f"rows fail {', '.join(failing)}" if failing else "no check that should hold has a failing row"
+    return f"Theory checks of {what} (passing/checked rows): {counts}; {found}."
 
 
 @click.command("analyze", short_help="Check sweep results against theory; write an HTML report.")
@@ -43,7 +51,8 @@ def analyze(results: tuple[Path, ...], out: Path, checks: tuple[str, ...], title
         summary = write_report(df, out, title=title, checks=selected, max_rows=max_rows, sources=[p.name for p in results])
     failing = [n for n, r in selected.items() if r.failed and r.expected_to_hold]
     if as_json:
-        emit_json("analysis", {"rows": len(df), "report": str(out / "index.html"), "checks": summary, "failing": failing})
+        emit_json("analysis", {"rows": len(df), "report": str(out / "index.html"), "checks": summary, "failing": failing,
+                               "seed": None, "statement": _checks_statement(f"{len(df)} rows", summary, failing)})
     elif not quiet:
         click.echo(f"wrote {out / 'index.html'} and {out / 'summary.json'} ({len(df)} rows)")
     if strict and failing:
@@ -84,7 +93,8 @@ def reproduce(out: Path, timeout: float, jobs: Optional[int], steps: tuple[str, 
                                 step_timeout=step_timeout, learning_runs=learning_runs, progress=progress_for(quiet, as_json))
     failing = [n for n, s in summary.items() if s["failed"] and s["expected_to_hold"]]
     if as_json:
-        emit_json("reproduce", {"report": str(out / "index.html"), "checks": summary, "failing": failing})
+        emit_json("reproduce", {"report": str(out / "index.html"), "checks": summary, "failing": failing,
+                                "seed": SWEEP_SEED, "statement": _checks_statement("the reproduction", summary, failing)})
         return
     click.echo(f"wrote {out / 'index.html'}; checks: " + ", ".join(f"{n} {s['passed']}/{s['rows']}" for n, s in summary.items()))
     if failing:

@@ -53,7 +53,7 @@ def equations(widths: tuple[int, ...], r: RSpec, degree: Optional[int], multideg
         res = vanishing_ideal(arch, degree=degree, multidegree=multidegree, method=method, timeout=timeout,
                               multigraded=multigraded, max_degree=max_degree, seed=seed,
                               progress=progress_for(quiet, as_json or fmt == "json"))
-        text = json.dumps(document("equations", res.to_dict())) if (as_json or fmt == "json") else res.format(fmt)
+        text = json.dumps(document("equations", {**res.to_dict(), "seed": seed})) if (as_json or fmt == "json") else res.format(fmt)
     if out is None:
         click.echo(text)
     else:

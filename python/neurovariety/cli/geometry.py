@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Optional
 
 import click
 
+from ..architecture import RSpec
 from ..equations import hilbert_function
 from ..geometry import degree, identifiability, is_on_variety
 from .options import (
@@ -32,7 +33,7 @@ __all__ = ["degree_command", "member_command", "identifiability_command", "hilbe
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, help="Stop monodromy after this many seconds.")
 @json_option
 @quiet_option
-def degree_command(widths: tuple[int, ...], r: Any, seed: Optional[int], multidegree: Optional[bool],
+def degree_command(widths: tuple[int, ...], r: RSpec, seed: Optional[int], multidegree: Optional[bool],
                    timeout: Optional[float], as_json: bool, quiet: bool) -> None:
     """Degree of the neurovariety V_{WIDTHS, r} (of its projectivisation in P^(dL M - 1)).
 
@@ -59,7 +60,7 @@ def degree_command(widths: tuple[int, ...], r: Any, seed: Optional[int], multide
 @seed_option
 @json_option
 @quiet_option
-def member_command(widths: tuple[int, ...], coefficients: str, r: Any, seed: Optional[int], as_json: bool, quiet: bool) -> None:
+def member_command(widths: tuple[int, ...], coefficients: str, r: RSpec, seed: Optional[int], as_json: bool, quiet: bool) -> None:
     """Decide whether COEFFICIENTS (a JSON matrix dL x M, output-major, monomials x0^D first) lies on
     V_{WIDTHS, r}, and whether real weights realise it.
 
@@ -86,7 +87,7 @@ def member_command(widths: tuple[int, ...], coefficients: str, r: Any, seed: Opt
 @seed_option
 @json_option
 @quiet_option
-def identifiability_command(widths: tuple[int, ...], r: Any, seed: Optional[int], as_json: bool, quiet: bool) -> None:
+def identifiability_command(widths: tuple[int, ...], r: RSpec, seed: Optional[int], as_json: bool, quiet: bool) -> None:
     """How many weight classes (modulo rescalings and permutations of hidden neurons) compute the same
     generic function of V_{WIDTHS, r}.
 
@@ -111,7 +112,7 @@ def identifiability_command(widths: tuple[int, ...], r: Any, seed: Optional[int]
 @seed_option
 @json_option
 @quiet_option
-def hilbert_command(widths: tuple[int, ...], r: Any, max_degree: int, multigraded: Optional[bool], seed: Optional[int],
+def hilbert_command(widths: tuple[int, ...], r: RSpec, max_degree: int, multigraded: Optional[bool], seed: Optional[int],
                     as_json: bool, quiet: bool) -> None:
     """Hilbert function of V_{WIDTHS, r}: ring, ideal and quotient dimensions per (multi)degree.
 
@@ -126,7 +127,8 @@ def hilbert_command(widths: tuple[int, ...], r: Any, max_degree: int, multigrade
     if as_json:
         rows = [{"degree": list(d) if isinstance(d, tuple) else int(d), "ring": int(a), "ideal": int(b), "quotient": int(q)}
                 for d, a, b, q in zip(df["degree"], df["ring"], df["ideal"], df["quotient"])]
-        emit_json("hilbert_function", {**arch.to_dict(), "rows": rows, "statement": df.attrs["statement"]})
+        emit_json("hilbert_function", {**arch.to_dict(), "rows": rows, "seed": 0 if seed is None else seed,
+                                        "statement": df.attrs["statement"]})
         return
     click.echo(df.to_string(index=False))
     if not quiet:

@@ -1,4 +1,4 @@
-"""``neurovariety learn`` and ``neurovariety learn-sweep``: the learning experiment (SPEC §4.5).
+"""``neurovariety learn`` and ``neurovariety learn-sweep``: the learning experiment of Kubjas–Li–Wiesmann, §6.1.
 
 ``learn`` trains many networks on one generic data set and reports the functions they learn;
 ``learn-sweep`` repeats a smaller experiment over many data sets and reports how often the
@@ -16,11 +16,13 @@ import click
 import numpy as np
 import pandas as pd
 
+from .._meta import document
 from ..architecture import Architecture, RSpec
 from ..learning import (
     DEFAULT_STEPS,
     OPTIMIZERS,
     LearnedFunctions,
+    SweepResult,
     TrainResult,
     checked_critical_points,
     count_learned_functions,
@@ -34,7 +36,6 @@ from ..learning import (
 from .options import (
     WIDTHS,
     architecture,
-    emit_json,
     json_option,
     library_errors,
     out_option,
@@ -98,14 +99,19 @@ def _learn_summary(learned: LearnedFunctions, res: TrainResult, seed: Optional[i
     summary["data"] = {"n_points": int(res.X.shape[1]), "seed": seed, "distribution": "standard normal"}
     summary["training"] = {"optimizer": res.optimizer, "lr": res.lr, "steps": res.steps, "tol": res.tol,
                            "init_seed": res.seed, "seconds": res.seconds}
-    return summary
+    outcomes = ", ".join(f"{k} {v}" for k, v in learned.outcomes.items())
+    statement = (f"{learned.arch}: {learned.describe()} in {res.runs} training runs ({res.optimizer}, at most "
+                 f"{res.steps} steps, gradient tolerance {res.tol:g}; data seed {seed}, initialisation seed "
+                 f"{res.seed}); outcomes: {outcomes}. Numerical (double precision); boundary labels only with a "
+                 "certificate.")
+    return document("learning", {**learned.arch.to_dict(), **summary, "seed": seed, "statement": statement})
 
 
 def _write_learn(out_dir: Path, summary: dict[str, Any], learned: LearnedFunctions, res: TrainResult) -> list[Path]:
     cls = learned.classification
     paths = [out_dir / "summary.json", out_dir / "functions.png", out_dir / "runs.csv"]
     with library_errors():
-        paths[0].write_text(json.dumps(summary, indent=2))
+        paths[0].write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         plot_functions(learned, paths[1])
         pd.DataFrame({
             "run": np.arange(res.runs), "outcome": cls.outcome, "loss": res.losses, "grad_norm": res.grad_norms,
@@ -147,7 +153,7 @@ def learn(widths: tuple[int, ...], r: RSpec, steps: Optional[int], optimizer: st
     summary = _learn_summary(learned, res, seed)
     paths = _write_learn(out_dir, summary, learned, res) if out_dir is not None else []
     if as_json:
-        emit_json("learning", summary)
+        click.echo(json.dumps(summary))
         return
     table = learned.table()
     if chatty:
@@ -162,6 +168,15 @@ def learn(widths: tuple[int, ...], r: RSpec, steps: Optional[int], optimizer: st
         click.echo(f"training: {res.optimizer}, at most {res.steps} steps, tol {res.tol:g}, {res.seconds:.1f} s")
         if paths:
             click.echo("wrote " + ", ".join(str(p) for p in paths))
+
+
+def _realisability_line(arch: Architecture, sw: SweepResult, datasets: int) -> str:
+    frac = sw.fraction_realisable
+    interval = sw.realisable_interval()
+    if frac is None or interval is None:
+        return f"{arch}: no realisability criterion / closed form; outcome counts only"
+    return (f"{arch}: minimiser on V realisable for {frac:.1%} of {datasets} data sets "
+            f"(95% CI {interval[0]:.1%}-{interval[1]:.1%}), n = {sw.n_points} Gaussian points")
 
 
 @click.command("learn-sweep", short_help="The learning experiment over many random data sets.")
@@ -185,23 +200,20 @@ def learn_sweep(widths: tuple[int, ...], r: RSpec, steps: Optional[int], optimiz
     with library_errors():
         sw = sweep_datasets(arch, None, datasets, n=points, runs=runs, seed=seed, steps=steps, optimizer=optimizer,
                             lr=lr, tol=tol, progress=progress_for(quiet, as_json))
+    headline = _realisability_line(arch, sw, datasets)
+    statement = headline + (f"; {sw.describe_fractions()}" if runs > 0 else "")
+    doc = document("learning_sweep", {**arch.to_dict(), **sw.summary(), "statement": statement})
     paths = []
     if out_dir is not None:
         paths = [out_dir / "sweep.json", out_dir / "sweep.csv", out_dir / "sweep.png"]
         with library_errors():
-            paths[0].write_text(json.dumps(sw.summary(), indent=2))
+            paths[0].write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
             sw.table.to_csv(paths[1], index=False)
             plot_sweep(sw, paths[2])
     if as_json:
-        emit_json("learning_sweep", sw.summary())
+        click.echo(json.dumps(doc))
         return
-    frac = sw.fraction_realisable
-    interval = sw.realisable_interval()
-    if frac is None or interval is None:
-        click.echo(f"{arch}: no realisability criterion / closed form; outcome counts only")
-    else:
-        click.echo(f"{arch}: minimiser on V realisable for {frac:.1%} of {datasets} data sets "
-                   f"(95% CI {interval[0]:.1%}-{interval[1]:.1%}), n = {sw.n_points} Gaussian points")
+    click.echo(headline)
     if runs > 0:
         click.echo(sw.describe_fractions())
     if not quiet:

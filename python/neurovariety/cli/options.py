@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn, Optional, TypeVar
 import click
 
 from .._meta import document
+from .._progress import cli_progress
 from ..architecture import Architecture, RSpec, parse_r, parse_widths
 from ..errors import InvalidInputError, NeurovarietyError
 
@@ -104,8 +105,10 @@ def out_option(default: Optional[str], help_text: str) -> Callable[[F], F]:
 
 
 def progress_for(quiet: bool, as_json: bool = False) -> Optional[bool]:
-    """The ``progress`` argument of library calls: off when quiet or printing JSON, else automatic."""
-    return False if (quiet or as_json) else None
+    """The ``progress`` argument of library calls: off when quiet or printing JSON, else the
+    package policy for commands (:func:`neurovariety._progress.cli_progress`: a bar on a terminal,
+    sparse lines in a log file, nothing on a pipe; ``NEUROVARIETY_PROGRESS`` overrides)."""
+    return cli_progress(quiet or as_json)
 
 
 def fail(exc: BaseException) -> NoReturn:

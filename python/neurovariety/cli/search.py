@@ -106,9 +106,10 @@ def filling_command(d0: int, dl: int, r: RSpec, depth: int, max_width: tuple[int
         res = minimal_filling(d0, dl, r, depth, _max_width(max_width), min_width=min_width, regions=regions, seed=seed,
                               jobs=jobs, checkpoint=out, progress=progress_for(quiet, as_json))
         if out is not None:
-            Path(out, "result.json").write_text(json.dumps(document("minimal-filling", res.to_dict())) + "\n", encoding="utf-8")
+            Path(out, "result.json").write_text(json.dumps(document("minimal-filling", {"r": r, **res.to_dict()})) + "\n",
+                                                encoding="utf-8")
     if as_json:
-        emit_json("minimal-filling", res.to_dict())
+        emit_json("minimal-filling", {"r": r, **res.to_dict()})
         return
     for a in res.architectures:
         click.echo(str(a))

@@ -11,7 +11,7 @@ import click
 from .._progress import progress_enabled
 from ..errors import InvalidInputError, ResourceLimitError
 from ..sweep import DEFAULT_MAX_JOBS, Selection, SweepWarning, arch_line, run_sweep, select_architectures
-from ..sweep.run import validate_sweep
+from ..sweep.run import SweepSummary, validate_sweep
 from .options import INTEGERS, emit_json, json_option, progress_for, quiet_option, seed_option
 
 _EPILOG = """\b
@@ -82,7 +82,7 @@ def _run(selection: Selection, settings: dict[str, Any], quiet: bool, as_json: b
         if say and summary is not None:
             click.echo(_translate(str(summary)), err=True)
         if as_json and summary is not None:
-            emit_json("sweep", summary.to_dict())
+            emit_json("sweep", _summary_payload(summary, settings.get("seed")))
         # Rows written so far are on disk. Exit status 128 + signal number, as a shell reports a
         # process killed by that signal.
         raise click.exceptions.Exit(128 + int(getattr(e, "signum", 2))) from None
@@ -94,13 +94,19 @@ def _run(selection: Selection, settings: dict[str, Any], quiet: bool, as_json: b
     if say:
         click.echo(_translate(str(df.attrs["summary"])), err=True)
     if as_json:
-        emit_json("sweep", df.attrs["summary"].to_dict())
+        emit_json("sweep", _summary_payload(df.attrs["summary"], settings.get("seed")))
 
 
-def _dry_run(selection: Selection, as_json: bool) -> None:
+def _summary_payload(summary: SweepSummary, seed: Optional[int]) -> dict[str, Any]:
+    """The ``--json`` object of a sweep: its counts, the seed and the summary sentence."""
+    return {**summary.to_dict(), "seed": seed, "statement": _translate(str(summary))}
+
+
+def _dry_run(selection: Selection, as_json: bool, seed: Optional[int]) -> None:
     archs = list(selection)
     if as_json:
-        emit_json("sweep-plan", {"count": len(archs), "architectures": [a.to_dict() for a in archs]})
+        emit_json("sweep-plan", {"count": len(archs), "architectures": [a.to_dict() for a in archs], "seed": seed,
+                                 "statement": f"dry run: {len(archs)} architectures would be computed"})
         return
     for a in archs:
         click.echo(arch_line(a))
@@ -173,7 +179,7 @@ def sweep(arch_file: Optional[str], archs: tuple[str, ...], depth: Optional[str]
     except InvalidInputError as e:
         raise click.UsageError(str(e)) from None
     if dry_run:
-        _dry_run(selection, as_json)
+        _dry_run(selection, as_json, seed)
         return
     _run(selection, {**settings, "out": out, "timeouts": timeouts, "errors": errors, "resume": resume,
                      "overwrite": overwrite}, quiet, as_json)

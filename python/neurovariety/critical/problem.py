@@ -20,6 +20,7 @@ from typing import Any, Literal, Optional
 
 import numpy as np
 
+from .._resources import check_memory
 from ..architecture import Architecture
 from ..errors import InvalidInputError
 from ..loss import loss_matrices, make_data
@@ -84,6 +85,8 @@ def _target_problem(arch: Architecture, weights: str, data: Any, rng: np.random.
 
 def loss_problem(arch: Architecture, weights: str, data: Any, rng: np.random.Generator, seed: Optional[int]) -> LossProblem:
     """The normalised quadratic loss for ``weights`` in :data:`WEIGHTS` (see the module docstring)."""
+    # Q, its factor G, their product and the solver's complex copy: about five dense amb x amb matrices.
+    check_memory("the loss matrix of the critical-point problem", 40.0 * arch.ambient_dim**2)
     if weights == "data":
         Q, b, const = _data_problem(arch, data, seed)
     else:

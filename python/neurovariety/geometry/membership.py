@@ -81,7 +81,8 @@ def _fibre_points(arch: Architecture, target: np.ndarray, rng: np.random.Generat
 
 
 def _is_real(theta: np.ndarray) -> np.ndarray:
-    return np.abs(theta.imag).max(axis=1, initial=0) <= REAL_RTOL * np.maximum(np.abs(theta).max(axis=1, initial=0), 1e-300)
+    real: np.ndarray = np.abs(theta.imag).max(axis=1, initial=0) <= REAL_RTOL * np.maximum(np.abs(theta).max(axis=1, initial=0), 1e-300)
+    return real
 
 
 def _statement(arch: Architecture, member: bool, real: Optional[bool], residual: float, fibre: int, complete: bool) -> str:
