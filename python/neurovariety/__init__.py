@@ -39,7 +39,9 @@ from .theory import upper_bound
 if TYPE_CHECKING:
     from .critical import critical_points, ed_degree, learning_degree
     from .equations import hilbert_function, vanishing_ideal
-    from .geometry import degree, fibre, identifiability, is_on_variety
+    from .geometry import fibre, is_on_variety
+    from .geometry.degree import degree
+    from .geometry.identifiability import identifiability
     from .interop import parametrization
     from .search import activation_threshold, minimal_filling
 

@@ -35,8 +35,8 @@ from .._validate import seed as validate_seed
 from ..architecture import Architecture, ArchitectureLike, RSpec, monomial_exponents
 from ..dimension import dimension
 from ..errors import NotSupportedError
-from .system import WeightSlice
 from .result import DegreeResult
+from .system import WeightSlice
 from .witness import EmptySlice, cgauss, slicing, witness_set
 
 __all__ = ["degree", "multidegree_parts", "MAX_MULTIDEGREE_PARTS"]

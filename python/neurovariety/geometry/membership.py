@@ -22,8 +22,8 @@ False
 from __future__ import annotations
 
 import time
-from fractions import Fraction
 from dataclasses import replace
+from fractions import Fraction
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -96,7 +96,8 @@ class _Oracle:
 
 
 def _is_real(theta: np.ndarray) -> np.ndarray:
-    return np.abs(theta.imag).max(axis=1, initial=0) <= REAL_RTOL * np.maximum(np.abs(theta).max(axis=1, initial=0), 1e-300)
+    real: np.ndarray = np.abs(theta.imag).max(axis=1, initial=0) <= REAL_RTOL * np.maximum(np.abs(theta).max(axis=1, initial=0), 1e-300)
+    return real
 
 
 def _statement(arch: Architecture, member: bool, real: Optional[bool], residual: float, fibre: int, complete: bool,

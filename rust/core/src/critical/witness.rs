@@ -202,7 +202,13 @@ fn check_points(rows: &ComplexMatrix, cols: usize, what: &str) -> Result<(), Cor
 
 /// Track points (`k × point_len`: full weights, or `t` with a slice) through the parameter
 /// `nodes` (`K × k`, `K >= 2`); ends in the same form.
-pub fn track_witness(sys: &WitnessSystem, starts: &ComplexMatrix, nodes: &ComplexMatrix, opts: &TrackerOptions, cancel: &Cancel) -> Result<TrackedBatch, CoreError> {
+pub fn track_witness(
+    sys: &WitnessSystem,
+    starts: &ComplexMatrix,
+    nodes: &ComplexMatrix,
+    opts: &TrackerOptions,
+    cancel: &Cancel,
+) -> Result<TrackedBatch, CoreError> {
     check_points(starts, sys.point_len(), "starts")?;
     let back = |chart: &GaugeChart, x: &[Complex64]| if sys.slice.is_some() { x.to_vec() } else { chart.full_weights(x) };
     track_rows(sys, starts, nodes, opts, cancel, |row| witness_chart(sys, row), back)
@@ -237,7 +243,13 @@ pub fn witness_weights(sys: &WitnessSystem, points: &ComplexMatrix) -> Result<Co
 pub type SlicedCriticalSystem = Sliced<CriticalSystem>;
 
 /// Track slice coordinates `t` (rows of `starts`, `k × m`) of a sliced critical system.
-pub fn track_sliced(sys: &SlicedCriticalSystem, starts: &ComplexMatrix, nodes: &ComplexMatrix, opts: &TrackerOptions, cancel: &Cancel) -> Result<TrackedBatch, CoreError> {
+pub fn track_sliced(
+    sys: &SlicedCriticalSystem,
+    starts: &ComplexMatrix,
+    nodes: &ComplexMatrix,
+    opts: &TrackerOptions,
+    cancel: &Cancel,
+) -> Result<TrackedBatch, CoreError> {
     check_points(starts, sys.dim(), "starts")?;
     let chart_of = |row: &[Complex64]| row.iter().all(|z| z.is_finite()).then(|| ((), row.to_vec()));
     track_rows(sys, starts, nodes, opts, cancel, chart_of, |_, x| x.to_vec())
@@ -442,7 +454,10 @@ mod tests {
         // batch shapes
         let sys = WitnessSystem::new(w(), vec![2], rand_matrix(&mut rng, 8, 9), None).unwrap();
         let nodes = rand_matrix(&mut rng, 2, 8);
-        assert!(track_witness(&sys, &rand_matrix(&mut rng, 1, 8), &nodes, &TrackerOptions::default(), &Cancel::new()).unwrap_err().to_string().contains("10 columns"));
+        assert!(track_witness(&sys, &rand_matrix(&mut rng, 1, 8), &nodes, &TrackerOptions::default(), &Cancel::new())
+            .unwrap_err()
+            .to_string()
+            .contains("10 columns"));
         assert!(track_witness(&sys, &rand_matrix(&mut rng, 1, 10), &rand_matrix(&mut rng, 2, 9), &TrackerOptions::default(), &Cancel::new()).is_err());
         assert!(evaluate_witness(&sys, &rand_matrix(&mut rng, 1, 10), &rand_vec(&mut rng, 9)).is_err());
         let inner = CriticalSystem::new(w(), vec![2], vec![complex::ZERO; 81]).unwrap();
