@@ -26,6 +26,8 @@ __all__ = [
     "TrackerOptions",
     "TrackResult",
     "gauge_free_mask",
+    "WitnessSystem",
+    "SlicedCriticalSystem",
 ]
 
 DEFAULT_PRIMES: list[int]
@@ -139,3 +141,70 @@ class CriticalSystem:
     def evaluate(
         self, b: npt.NDArray[np.complex128], thetas: npt.NDArray[np.complex128]
     ) -> tuple[npt.NDArray[np.complex128], npt.NDArray[np.complex128], npt.NDArray[np.complex128]]: ...
+
+@final
+class WitnessSystem:
+    """``F(theta; b) = A c(theta) - b`` in gauge-fixed weights, optionally in the weight slice
+    ``theta = p + S t`` of the default chart (``slice=(p, S)``); points are full weight vectors
+    (``N``) without a slice, slice coordinates ``t`` (``m``) with one."""
+
+    def __new__(
+        cls,
+        widths: list[int],
+        exponents: list[int],
+        a: npt.NDArray[np.complex128],
+        slice: Optional[tuple[npt.NDArray[np.complex128], npt.NDArray[np.complex128]]] = None,
+    ) -> WitnessSystem: ...
+    @property
+    def num_unknowns(self) -> int: ...
+    @property
+    def num_weights(self) -> int: ...
+    @property
+    def ambient(self) -> int: ...
+    @property
+    def point_len(self) -> int: ...
+    def track(
+        self,
+        starts: npt.NDArray[np.complex128],
+        nodes: npt.NDArray[np.complex128],
+        options: Optional[TrackerOptions] = None,
+        timeout: Optional[float] = None,
+    ) -> TrackResult:
+        """Track ``starts`` (k x point_len) through the segments between the rows of ``nodes``
+        (interruptible like :meth:`CriticalSystem.track`)."""
+    def evaluate(
+        self, b: npt.NDArray[np.complex128], points: npt.NDArray[np.complex128]
+    ) -> tuple[npt.NDArray[np.complex128], npt.NDArray[np.complex128], npt.NDArray[np.complex128]]: ...
+    def weights(self, points: npt.NDArray[np.complex128]) -> npt.NDArray[np.complex128]: ...
+
+@final
+class SlicedCriticalSystem:
+    """The critical equations restricted to the weight slice ``theta = p + S t`` of the default
+    chart: ``G(t; b) = S^T F(p + S t; b)``; points are slice coordinates ``t``."""
+
+    def __new__(
+        cls,
+        widths: list[int],
+        exponents: list[int],
+        q: npt.NDArray[np.complex128],
+        p: npt.NDArray[np.complex128],
+        s: npt.NDArray[np.complex128],
+    ) -> SlicedCriticalSystem: ...
+    @property
+    def num_unknowns(self) -> int: ...
+    @property
+    def num_weights(self) -> int: ...
+    @property
+    def ambient(self) -> int: ...
+    def track(
+        self,
+        starts: npt.NDArray[np.complex128],
+        nodes: npt.NDArray[np.complex128],
+        options: Optional[TrackerOptions] = None,
+        timeout: Optional[float] = None,
+    ) -> TrackResult:
+        """Track slice coordinates ``starts`` (k x m) (interruptible like :meth:`CriticalSystem.track`)."""
+    def evaluate(
+        self, b: npt.NDArray[np.complex128], points: npt.NDArray[np.complex128]
+    ) -> tuple[npt.NDArray[np.complex128], npt.NDArray[np.complex128], npt.NDArray[np.complex128]]: ...
+    def weights(self, points: npt.NDArray[np.complex128]) -> npt.NDArray[np.complex128]: ...

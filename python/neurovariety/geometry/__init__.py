@@ -13,8 +13,8 @@ identifiability (:mod:`~.identifiability`). The Hilbert function is
 
 from .degree import degree
 from .identifiability import identifiability
-from .membership import fibre, is_on_variety
+from .membership import fibre, is_on_variety, members
 from .result import DegreeResult, IdentifiabilityResult, MembershipResult
 
 __all__ = ["DegreeResult", "IdentifiabilityResult", "MembershipResult", "degree", "fibre", "identifiability",
-           "is_on_variety"]
+           "is_on_variety", "members"]

@@ -3,8 +3,9 @@
 **Degree.** ``V`` is an affine cone of dimension ``k``; a generic affine-linear space ``A c = b``
 of codimension ``k`` meets it in ``deg V`` points (the degree of the projective variety in
 ``P^(dL M - 1)``). They are found by monodromy on the parametrisation in gauge-fixed weights
-(finite fibres for non-defective architectures) and certified complete numerically by the trace
-test (:mod:`neurovariety.geometry.witness`).
+(finite fibres for non-defective architectures; for defective ones in a random slice of the
+weights of dimension ``dim V``, on which the parametrisation is generically finite onto ``V``)
+and certified complete numerically by the trace test (:mod:`neurovariety.geometry.witness`).
 
 **Multidegree** (``dL > 1``). ``V`` is a multi-cone: scaling each output separately keeps it, so
 its projectivisation lies in ``(P^(M-1))^dL`` with dimension ``k - dL``. The coefficient of
@@ -15,6 +16,8 @@ block-diagonal slicing matrix. ``V`` is invariant under permuting the outputs, s
 orbit of multidegrees suffices.
 
 >>> degree((2, 2, 3), 2, seed=0).degree    # the determinantal cubic det C = 0
+3
+>>> degree((3, 2, 1), 2, seed=0).degree    # defective: det of a symmetric 3 x 3 matrix
 3
 """
 
@@ -33,7 +36,8 @@ from ..architecture import Architecture, ArchitectureLike, RSpec, monomial_expon
 from ..dimension import dimension
 from ..errors import NotSupportedError
 from .result import DegreeResult
-from .witness import cgauss, witness_set
+from .system import WeightSlice
+from .witness import EmptySlice, cgauss, slicing, witness_set
 
 __all__ = ["degree", "multidegree_parts", "MAX_MULTIDEGREE_PARTS"]
 
@@ -71,31 +75,45 @@ def _filling(arch: Architecture, t0: float) -> DegreeResult:
 
 
 def _statement(arch: Architecture, deg: int, verified: bool, loops: int, md: Optional[dict[tuple[int, ...], int]],
-               dim_certified: bool) -> str:
+               dim_certified: bool, sliced: bool) -> str:
     head = f"deg V_{{{arch}}} = {deg}" if verified else f"deg V_{{{arch}}} >= {deg} (lower bound: the trace test did not pass)"
     text = (f"{head}: {deg} points of V on a random affine-linear slice of complementary dimension, found by "
             f"monodromy ({loops} loops) in double precision; completeness "
             + ("certified numerically by the trace test" if verified else "not verified") + ".")
+    if sliced:
+        text += (f" {arch} is defective: the weights were restricted to a random slice of dimension dim V, on which the "
+                 "parametrisation is generically finite onto V.")
     if md is not None:
-        text += " Multidegree in (P^(M-1))^dL: " + ", ".join(f"{k}: {v}" for k, v in sorted(md.items(), reverse=True)) + "."
+        text += (" Multidegree in (P^(M-1))^dL: " + ", ".join(f"{k}: {v}" for k, v in sorted(md.items(), reverse=True))
+                 + f" (sum {sum(md.values())}; each coefficient is a monodromy lower bound on block-diagonal slices, "
+                 + ("and their sum equals the degree, so all are exact)." if sum(md.values()) == deg and verified else
+                    "and their sum does not match the degree: NOT verified)."))
     if not dim_certified:
         text += " The dimension used for the slice is probabilistic (see nv.dimension)."
     return text
 
 
-def _multidegree(arch: Architecture, dim_v: int, rng: np.random.Generator, kwargs: dict[str, object]
-                 ) -> tuple[Optional[dict[tuple[int, ...], int]], bool, int]:
+def _multidegree(arch: Architecture, dim_v: int, rng: np.random.Generator, sl: Optional[WeightSlice],
+                 kwargs: dict[str, object]) -> tuple[Optional[dict[tuple[int, ...], int]], bool, int]:
     parts = multidegree_parts(arch, dim_v)
     if not parts or len(parts) > MAX_MULTIDEGREE_PARTS:
         return None, True, 0
     out: dict[tuple[int, ...], int] = {}
     verified, loops = True, 0
     for part in parts:
-        ws = witness_set(arch, rng, A=_block_slice(arch, part, rng), **kwargs)  # type: ignore[arg-type]
-        verified &= ws.complete
-        loops += ws.state.loops
+        # no trace test here: block-diagonal slices meet V at infinity (outputs set to zero), where
+        # the trace is not linear; completeness follows from the sum rule instead (see degree())
+        try:
+            ws = witness_set(arch, rng, A=_block_slice(arch, part, rng), slice=sl, verify=False,
+                             **kwargs)  # type: ignore[arg-type]
+        except EmptySlice:  # the projection to these factors is not dominant: coefficient 0
+            count = 0
+        else:
+            verified &= not ws.state.stopped
+            loops += ws.state.loops
+            count = len(ws.known)
         for perm in set(itertools.permutations(part)):
-            out[perm] = len(ws.known)
+            out[perm] = count
     return out, verified, loops
 
 
@@ -113,8 +131,8 @@ def degree(
     """The degree of ``V`` (and its multidegree for ``dL > 1`` when feasible; ``multidegree=None``:
     when there are at most :data:`MAX_MULTIDEGREE_PARTS` orbits of parts).
 
-    Filling varieties have degree 1 without tracking. Defective architectures are not supported
-    yet (the gauge-fixed weights have positive-dimensional fibres).
+    Filling varieties have degree 1 without tracking. For defective architectures the weights are
+    restricted to a random slice of dimension ``dim V`` (see the module docstring).
     """
     t0 = time.perf_counter()
     arch = Architecture.coerce(widths, r)
@@ -122,18 +140,20 @@ def degree(
     dim = dimension(arch, seed=0)
     if dim.dimension == arch.ambient_dim:
         return _filling(arch, t0)
-    if dim.dimension < arch.num_free_params:
-        raise NotSupportedError(f"{arch} is defective (dim V = {dim.dimension} < {arch.num_free_params} gauge-fixed "
-                                "weights): degrees of defective neurovarieties need a slice of the weights")
     kwargs: dict[str, object] = dict(max_loops=positive_int(max_loops, "max_loops"),
                                      stop_after=positive_int(stop_after, "stop_after"), timeout=timeout, progress=progress)
-    ws = witness_set(arch, rng, **kwargs)  # type: ignore[arg-type]
+    A, sl = slicing(arch, dim.dimension, rng)
+    ws = witness_set(arch, rng, A=A, slice=sl, **kwargs)  # type: ignore[arg-type]
     md, md_verified, md_loops = (None, True, 0)
     if arch.dL > 1 and multidegree is not False:
-        md, md_verified, md_loops = _multidegree(arch, dim.dimension, rng, kwargs)
+        md, md_verified, md_loops = _multidegree(arch, dim.dimension, rng, sl, kwargs)
         if multidegree and md is None:
             raise NotSupportedError(f"the multidegree of {arch} has too many parts to compute")
+    # each multidegree coefficient is a lower bound (monodromy finds a subset); they sum to deg V
+    # (Miller-Sturmfels: the multidegree specialises to the degree), so equality with the
+    # trace-certified degree proves each one
+    md_verified = md_verified and (md is None or sum(md.values()) == len(ws.known))
     verified = ws.complete and md_verified
     return DegreeResult(arch.widths, arch.activation, len(ws.known), md, verified, ws.state.loops + md_loops,
-                        ws.state.paths, _statement(arch, len(ws.known), verified, ws.state.loops, md, dim.certified),
+                        ws.state.paths, _statement(arch, len(ws.known), verified, ws.state.loops, md, dim.certified, sl is not None),
                         time.perf_counter() - t0, dim.dimension)

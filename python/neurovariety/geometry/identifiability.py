@@ -38,7 +38,7 @@ def _fibre_sizes(ws_theta: np.ndarray, c: np.ndarray, N: int, amb: int) -> list[
             index.append(len(points) - 1)
         else:
             index.append(_which(points, ci))
-    return list(np.bincount(np.array(index, dtype=np.int64), minlength=len(points)))
+    return [int(x) for x in np.bincount(np.array(index, dtype=np.int64), minlength=len(points))]
 
 
 def _which(points: SolutionSet, ci: np.ndarray) -> int:

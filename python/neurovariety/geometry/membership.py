@@ -22,23 +22,24 @@ False
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from fractions import Fraction
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from .._validate import positive_float
+from .._validate import positive_float, positive_int
 from .._validate import seed as validate_seed
 from ..architecture import Architecture, ArchitectureLike, RSpec
 from ..dimension import dimension
-from ..errors import InvalidInputError, NotSupportedError
+from ..errors import InvalidInputError
 from ..network.gauge import first_column_chart
 from ..network.weights import split_weights
 from .result import MembershipResult
 from .system import valid_witness_points
-from .witness import cgauss, random_slice, witness_set
+from .witness import cgauss, slicing, witness_set
 
-__all__ = ["is_on_variety", "fibre", "coefficient_vector"]
+__all__ = ["is_on_variety", "fibre", "members", "coefficient_vector"]
 
 #: A preimage is real when its imaginary part is this small relative to its size.
 REAL_RTOL = 1e-7
@@ -63,21 +64,35 @@ def _has_fractions(x: Any) -> bool:
     return isinstance(x, (list, tuple)) and any(isinstance(v, Fraction) or _has_fractions(v) for v in x)
 
 
-def _fibre_points(arch: Architecture, target: np.ndarray, rng: np.random.Generator, tol: float,
-                  kwargs: dict[str, Any]) -> tuple[np.ndarray, float, bool, int]:
-    """Preimages of ``target`` (canonical weights), the best residual, completeness and loops."""
-    A = random_slice(arch, rng).real.astype(complex)  # a real slice: real preimages solve a real system
-    ws = witness_set(arch, rng, A=A, by_weights=True, **kwargs)
-    b_star = A @ target
-    mid = 0.5 * (ws.b0 + b_star) + ws.scale * cgauss(rng, len(b_star))  # the gamma trick
-    ends, status = ws.system.track(ws.known.theta, [ws.b0, mid, b_star])
-    th, c, _ = valid_witness_points(ws.system, ends, status, b_star)
-    if len(c) == 0:
-        return np.zeros((0, arch.num_params), dtype=complex), float("inf"), ws.complete, ws.state.loops
-    scale = max(float(np.linalg.norm(target)), 1e-300)
-    residuals = np.linalg.norm(c - target, axis=1) / scale
-    hits = residuals <= tol
-    return first_column_chart(arch, th[hits]), float(residuals.min()), ws.complete, ws.state.loops
+class _Oracle:
+    """A complete witness set in weight space (all preimages of a real random slice; for a
+    defective architecture in a real random weight slice of dimension ``dim V``), reused for many
+    targets."""
+
+    def __init__(self, arch: Architecture, dim_v: int, rng: np.random.Generator, kwargs: dict[str, Any]):
+        A, sl = slicing(arch, dim_v, rng, real=True)  # real: real preimages solve a real system
+        self.arch, self.rng, self.A = arch, rng, A
+        self.ws = witness_set(arch, rng, A=A, slice=sl, by_weights=True, **kwargs)
+
+    @property
+    def complete(self) -> bool:
+        return self.ws.complete
+
+    def preimages(self, target: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray, float]:
+        """Full weights (first-column chart) over ``target``, which of them are real, the best residual."""
+        ws = self.ws
+        b_star = self.A @ target
+        mid = 0.5 * (ws.b0 + b_star) + ws.scale * cgauss(self.rng, len(b_star))  # the gamma trick
+        ends, status = ws.system.track(ws.known.theta, [ws.b0, mid, b_star])
+        th, c, _ = valid_witness_points(ws.system, ends, status, b_star)
+        empty = np.zeros((0, self.arch.num_params), dtype=complex)
+        if len(c) == 0:
+            return empty, np.zeros(0, dtype=bool), float("inf")
+        residuals = np.linalg.norm(c - target, axis=1) / max(float(np.linalg.norm(target)), 1e-300)
+        hits = th[residuals <= tol]
+        real = _is_real(hits) if len(hits) else np.zeros(0, dtype=bool)
+        full = ws.system.weights(hits) if ws.system.sliced and len(hits) else hits
+        return first_column_chart(self.arch, full) if len(hits) else empty, real, float(residuals.min())
 
 
 def _is_real(theta: np.ndarray) -> np.ndarray:
@@ -85,16 +100,72 @@ def _is_real(theta: np.ndarray) -> np.ndarray:
     return real
 
 
-def _statement(arch: Architecture, member: bool, real: Optional[bool], residual: float, fibre: int, complete: bool) -> str:
+def _statement(arch: Architecture, member: bool, real: Optional[bool], residual: float, fibre: int, complete: bool,
+               sliced: bool) -> str:
     where = "on" if member else "not on"
     text = (f"The point is {where} V_{{{arch}}}: the best point of a witness slice through it matches it to relative "
             f"residual {residual:.1e} (numerical, double precision; the witness set's completeness is "
             + ("certified numerically by the trace test" if complete else "NOT verified: a rejection may be wrong") + ").")
+    if sliced:
+        text += (f" {arch} is defective: the weights were restricted to a random real slice of dimension dim V (generic "
+                 "points of V have preimages there; special points may not).")
     if member:
-        text += f" {fibre} weight vector(s) in the first-column gauge chart map to it."
+        text += f" {fibre} weight vector(s) " + ("in the weight slice" if sliced else "in the first-column gauge chart") + " map to it."
         if real is not None:
             text += " Real weights realise it." if real else " No real weights realise it (it lies off the real neuromanifold)."
+        elif sliced:
+            text += " No real preimage in the slice: whether real weights realise it is undecided."
     return text
+
+
+def _verdict(oracle: _Oracle, arch: Architecture, target: np.ndarray, real_input: bool, tol: float, t0: float
+             ) -> MembershipResult:
+    thetas, real_hits, residual = oracle.preimages(target, tol)
+    member, sliced = len(thetas) > 0, oracle.ws.system.sliced
+    real: Optional[bool] = None
+    if real_input:
+        real = bool(real_hits.any()) if member else False
+        if sliced and member and not real:
+            real = None  # real weights off the slice are not excluded
+    weights = [[w.copy() for w in split_weights(arch, t)] for t in thetas]
+    return MembershipResult(arch.widths, arch.activation, member, real, residual, weights, len(thetas),
+                            _statement(arch, member, real, residual, len(thetas), oracle.complete, sliced),
+                            time.perf_counter() - t0)
+
+
+def members(
+    widths: ArchitectureLike,
+    r: Optional[RSpec] = None,
+    points: Sequence[Any] = (),
+    *,
+    seed: Optional[int] = None,
+    tol: float = 1e-8,
+    max_loops: int = 100,
+    stop_after: int = 5,
+    progress: Optional[bool] = None,
+) -> list[MembershipResult]:
+    """:func:`is_on_variety` for many coefficient matrices, sharing one witness set (one tracking
+    run per point).
+
+    >>> import numpy as np
+    >>> [m.member for m in members((2, 1, 1), 2, [[[1, 2, 1]], [[1, 0, 1]], [[1, -2, 1]]], seed=0)]
+    [True, False, True]
+    """
+    t0 = time.perf_counter()
+    arch = Architecture.coerce(widths, r)
+    targets = [coefficient_vector(arch, p) for p in points]
+    tol = positive_float(tol, "tol")
+    dim = dimension(arch, seed=0)
+    if dim.dimension == arch.ambient_dim:
+        return [MembershipResult(arch.widths, arch.activation, True, None, 0.0, [], 0,
+                                 f"V_{{{arch}}} fills its ambient space: every point is on it.", time.perf_counter() - t0)
+                for _ in targets]
+    if not targets:
+        return []
+    oracle = _Oracle(arch, dim.dimension, np.random.default_rng(validate_seed(seed)),
+                     dict(max_loops=positive_int(max_loops, "max_loops"), stop_after=positive_int(stop_after, "stop_after"),
+                          progress=progress))
+    return [_verdict(oracle, arch, target, real_input, tol, time.perf_counter()) for target, real_input in targets]
 
 
 def is_on_variety(
@@ -109,27 +180,12 @@ def is_on_variety(
     progress: Optional[bool] = None,
 ) -> MembershipResult:
     """Does the coefficient matrix lie on ``V`` (and, when real, on the real neuromanifold)?"""
-    t0 = time.perf_counter()
-    arch = Architecture.coerce(widths, r)
     if coefficients is None:
         raise InvalidInputError("coefficients are required: a dL x M coefficient matrix")
-    target, real_input = coefficient_vector(arch, coefficients)
-    tol = positive_float(tol, "tol")
-    dim = dimension(arch, seed=0)
-    if dim.dimension == arch.ambient_dim:
-        return MembershipResult(arch.widths, arch.activation, True, None, 0.0, [], 0,
-                                f"V_{{{arch}}} fills its ambient space: every point is on it.", time.perf_counter() - t0)
-    if dim.dimension < arch.num_free_params:
-        raise NotSupportedError(f"{arch} is defective: membership needs a slice of the weights (not supported yet)")
-    rng = np.random.default_rng(validate_seed(seed))
-    kwargs = dict(max_loops=max_loops, stop_after=stop_after, progress=progress)
-    thetas, residual, complete, _loops = _fibre_points(arch, target, rng, tol, kwargs)
-    member = len(thetas) > 0
-    real = (bool(_is_real(thetas).any()) if member else False) if real_input else None
-    weights = [[w.copy() for w in split_weights(arch, t)] for t in thetas]
-    return MembershipResult(arch.widths, arch.activation, member, real if member or real_input else None, residual,
-                            weights, len(thetas), _statement(arch, member, real, residual, len(thetas), complete),
-                            time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    res = members(widths, r, [coefficients], seed=seed, tol=tol, max_loops=max_loops, stop_after=stop_after,
+                  progress=progress)[0]
+    return replace(res, seconds=time.perf_counter() - t0)
 
 
 def fibre(widths: ArchitectureLike, r: Optional[RSpec] = None, coefficients: Any = None, **kwargs: Any) -> MembershipResult:

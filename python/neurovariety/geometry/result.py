@@ -12,6 +12,8 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
+from .._display import Displayable, Table
+
 __all__ = ["DegreeResult", "MembershipResult", "IdentifiabilityResult"]
 
 
@@ -26,8 +28,8 @@ def _plain(d: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@dataclass(frozen=True)
-class DegreeResult:
+@dataclass(frozen=True, repr=False)
+class DegreeResult(Displayable):
     """``degree``: the degree of ``V`` as an affine cone (= the degree of the projective variety
     in ``P^(dL M - 1)``); ``multidegree``: ``{(a_1, ..., a_dL): coefficient}`` in
     ``(P^(M-1))^dL`` (or ``None``); ``verified``: every count passed the trace test."""
@@ -50,9 +52,21 @@ class DegreeResult:
             d["multidegree"] = {",".join(map(str, k)): v for k, v in self.multidegree.items()}
         return d
 
+    def _display_title(self) -> str:
+        return f"Degree of V_{{{','.join(map(str, self.widths))}}}, r={self.r}"
 
-@dataclass(frozen=True)
-class MembershipResult:
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("widths", self.widths), ("r", self.r), ("degree", self.degree), ("dimension", self.dimension),
+                ("verified", self.verified), ("loops", self.loops), ("seconds", self.seconds)]
+
+    def _display_table(self) -> Optional[Table]:
+        if not self.multidegree:
+            return None
+        return ("multidegree", "coefficient"), [(",".join(map(str, k)), v) for k, v in sorted(self.multidegree.items(), reverse=True)]
+
+
+@dataclass(frozen=True, repr=False)
+class MembershipResult(Displayable):
     """``member``: the coefficient matrix lies on ``V`` (numerically: a point of a complete
     witness slice through it matches it to ``residual``); ``real``: real weights realise it
     (``None`` for complex input or when undecided); ``weights``: the weight matrices found (one
@@ -74,9 +88,16 @@ class MembershipResult:
         d["weights"] = [[np.stack([w.real, w.imag], axis=-1).tolist() for w in ws] for ws in self.weights]
         return d
 
+    def _display_title(self) -> str:
+        return f"Membership in V_{{{','.join(map(str, self.widths))}}}, r={self.r}"
 
-@dataclass(frozen=True)
-class IdentifiabilityResult:
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("member", self.member), ("real", self.real), ("residual", self.residual), ("fibre", self.fibre),
+                ("seconds", self.seconds)]
+
+
+@dataclass(frozen=True, repr=False)
+class IdentifiabilityResult(Displayable):
     """``classes``: weight classes (modulo hidden-neuron rescalings and permutations) over a generic
     function; ``identifiable``: ``classes == 1``; ``fibre``: weight vectors per function in the
     gauge-fixed chart; ``symmetries``: the order of the permutation group of the hidden neurons."""
@@ -96,3 +117,11 @@ class IdentifiabilityResult:
     def to_dict(self) -> dict[str, Any]:
         """Plain Python types."""
         return _plain(asdict(self))
+
+    def _display_title(self) -> str:
+        return f"Identifiability of V_{{{','.join(map(str, self.widths))}}}, r={self.r}"
+
+    def _display_rows(self) -> list[tuple[str, Any]]:
+        return [("classes", self.classes), ("identifiable", self.identifiable), ("fibre", self.fibre),
+                ("symmetries", self.symmetries), ("functions", self.functions), ("verified", self.verified),
+                ("seconds", self.seconds)]

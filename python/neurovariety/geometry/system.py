@@ -5,11 +5,20 @@ gauge-fixed weights, ``= dim V`` for non-defective architectures), tracked as ``
 solutions are the weights of the points of ``V ∩ {A c = b}``; for generic ``(A, b)`` there are
 ``deg V`` such points, each with the generic fibre of weights over it.
 
+With a weight slice ``(p, S)`` (:func:`weight_slice`), ``θ = p + S t`` in the first-column gauge
+chart with ``m = dim V`` unknowns ``t`` and ``A`` of shape ``m × amb``: defective architectures
+(positive-dimensional gauge-fixed fibres) become square. Points are then slice coordinates ``t``
+(``P = m`` entries) instead of full weight vectors (``P = N``).
+
 >>> import numpy as np
 >>> from neurovariety.architecture import Architecture
 >>> s = WitnessSystem(Architecture((2, 1, 1), 2), np.ones((2, 3)))
->>> (s.n, s.N, s.amb)
-(2, 3, 3)
+>>> (s.n, s.N, s.amb, s.P)
+(2, 3, 3, 3)
+>>> arch = Architecture((3, 2, 1), 2)           # defective: dim V = 5 < 6 gauge-fixed weights
+>>> s = WitnessSystem(arch, np.ones((5, 6)), weight_slice(arch, 5, np.random.default_rng(0)))
+>>> (s.n, s.N, s.P, s.sliced)
+(5, 8, 5, True)
 """
 
 from __future__ import annotations
@@ -23,21 +32,47 @@ from .. import _core
 from ..architecture import Architecture
 from ..homotopy import TrackingStopped, full_rank
 
-__all__ = ["WitnessSystem", "valid_witness_points"]
+__all__ = ["WitnessSystem", "WeightSlice", "valid_witness_points", "weight_slice"]
+
+#: A weight slice ``(p, S)``: ``θ = p + S t`` in the first-column gauge chart.
+WeightSlice = tuple[np.ndarray, np.ndarray]
+
+
+def weight_slice(arch: Architecture, m: int, rng: np.random.Generator) -> WeightSlice:
+    """A random complex weight slice ``(p, S)`` of dimension ``m`` (``S``: gauge-fixed weights x ``m``)."""
+    n = arch.num_free_params
+    p = (rng.standard_normal(n) + 1j * rng.standard_normal(n)) / np.sqrt(2)
+    S = (rng.standard_normal((n, m)) + 1j * rng.standard_normal((n, m))) / np.sqrt(2 * m)
+    return p, S
 
 
 class WitnessSystem:
-    """``_core.WitnessSystem`` of one architecture and slicing matrix ``A``."""
+    """``_core.WitnessSystem`` of one architecture and slicing matrix ``A`` (optionally in a weight slice).
 
-    def __init__(self, arch: Architecture, A: np.ndarray):
+    ``n`` unknowns (= rows of ``A``), ``N`` weights, ``amb`` coefficients, ``P`` entries per point.
+    """
+
+    def __init__(self, arch: Architecture, A: np.ndarray, slice: Optional[WeightSlice] = None):
         self.arch = arch
         self.A = np.ascontiguousarray(A, dtype=complex)
-        self.core = _core.WitnessSystem(list(arch.widths), [int(e) for e in arch.r], self.A)
+        self.slice = None if slice is None else (np.ascontiguousarray(slice[0], dtype=complex),
+                                                 np.ascontiguousarray(slice[1], dtype=complex))
+        self.core = _core.WitnessSystem(list(arch.widths), [int(e) for e in arch.r], self.A, self.slice)
         self.n, self.N, self.amb = self.core.num_unknowns, self.core.num_weights, self.core.ambient
+        self.P = self.core.point_len
+
+    @property
+    def sliced(self) -> bool:
+        """Points are slice coordinates ``t``."""
+        return self.slice is not None
+
+    def weights(self, points: np.ndarray) -> np.ndarray:
+        """Full weight vectors (k x N, package order) of points."""
+        return np.asarray(self.core.weights(np.ascontiguousarray(np.atleast_2d(points), dtype=complex)))
 
     def track(self, starts: np.ndarray, nodes: Sequence[np.ndarray], *, deadline: Optional[float] = None,
               **options: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Track weight vectors ``starts`` (k x N) through the parameter ``nodes``: ``(ends, status)``.
+        """Track points ``starts`` (k x P) through the parameter ``nodes``: ``(ends, status)``.
 
         Ctrl-C and the ``deadline`` raise :class:`~neurovariety.homotopy.TrackingStopped`."""
         starts = np.ascontiguousarray(np.atleast_2d(starts), dtype=complex)
@@ -51,7 +86,7 @@ class WitnessSystem:
         return np.asarray(res.ends), np.asarray(res.status)
 
     def evaluate(self, thetas: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(F (k x n), c (k x amb), J (k x amb x n))`` at weight vectors ``thetas`` for parameter ``b``."""
+        """``(F (k x n), c (k x amb), J (k x amb x n))`` at points ``thetas`` (k x P) for parameter ``b``."""
         thetas = np.ascontiguousarray(np.atleast_2d(thetas), dtype=complex)
         f, c, j = self.core.evaluate(np.asarray(b, dtype=complex).reshape(-1), thetas)
         return np.asarray(f), np.asarray(c), np.asarray(j)

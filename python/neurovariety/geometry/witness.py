@@ -7,7 +7,9 @@ points of ``V ∩ {A c = b0}``; the monodromy group of the projection ``A|_V`` i
 affine-linear along a line of parameters exactly when the set is complete) certifies
 completeness numerically. Points are deduplicated as functions (coefficients: one weight vector
 per point of V) or, for fibres, as weight vectors in the first-column gauge chart (every weight
-preimage).
+preimage). For a defective architecture the weights are restricted to a random slice of dimension
+``dim V`` (:func:`~neurovariety.geometry.system.weight_slice`), on which the parametrisation is
+generically finite onto ``V``; "weights" are then slice coordinates.
 
 >>> import numpy as np
 >>> from neurovariety.architecture import Architecture
@@ -31,9 +33,9 @@ from ..errors import InternalError
 from ..homotopy import TRACE_RTOL, LoopState, SolutionSet, TrackingStopped, full_rank, run_loops, trace_test
 from ..homotopy.trace import Line
 from ..network.gauge import first_column_chart
-from .system import WitnessSystem, valid_witness_points
+from .system import WeightSlice, WitnessSystem, valid_witness_points, weight_slice
 
-__all__ = ["WitnessSet", "witness_set", "random_slice", "cgauss"]
+__all__ = ["EmptySlice", "WitnessSet", "witness_set", "random_slice", "cgauss", "slicing"]
 
 
 def cgauss(rng: np.random.Generator, *shape: int) -> np.ndarray:
@@ -45,6 +47,19 @@ def random_slice(arch: Architecture, rng: np.random.Generator, rows: Optional[in
     """A random complex slicing matrix ``A`` (``rows x amb``; default ``rows`` = gauge-fixed weights)."""
     k = arch.num_free_params if rows is None else rows
     return cgauss(rng, k, arch.ambient_dim) / math.sqrt(arch.ambient_dim)
+
+
+def slicing(arch: Architecture, dim_v: int, rng: np.random.Generator, *, real: bool = False
+            ) -> tuple[np.ndarray, Optional[WeightSlice]]:
+    """A random slicing matrix ``A`` (``dim V x amb``) and, when ``dim V`` is below the number of
+    gauge-fixed weights (defective), a random weight slice of dimension ``dim V`` (else ``None``).
+    ``real``: real ``A`` and slice (real preimages then solve a real system)."""
+    A = random_slice(arch, rng, dim_v)
+    sl = weight_slice(arch, dim_v, rng) if dim_v < arch.num_free_params else None
+    if real:
+        A = A.real.astype(complex)
+        sl = None if sl is None else (sl[0].real.astype(complex), sl[1].real.astype(complex))
+    return A, sl
 
 
 @dataclass
@@ -66,8 +81,10 @@ class WitnessSet:
         return self.state.trace_residual is not None and self.state.trace_residual <= TRACE_RTOL
 
 
-def _keys(ws_arch: Architecture, by_weights: bool, theta: np.ndarray, c: np.ndarray) -> np.ndarray:
-    return first_column_chart(ws_arch, theta) if by_weights else c
+def _keys(system: WitnessSystem, by_weights: bool, theta: np.ndarray, c: np.ndarray) -> np.ndarray:
+    if not by_weights:
+        return c
+    return theta if system.sliced else first_column_chart(system.arch, theta)
 
 
 def _loop(system: WitnessSystem, b0: np.ndarray, scale: float, rng: np.random.Generator, deadline: Optional[float],
@@ -78,7 +95,7 @@ def _loop(system: WitnessSystem, b0: np.ndarray, scale: float, rng: np.random.Ge
         stats["paths"] += len(status)
         stats["failed"] += int((status != 0).sum())
         th, c, _ = valid_witness_points(system, ends, status, b0)
-        return th, _keys(system.arch, by_weights, th, c)
+        return th, _keys(system, by_weights, th, c)
 
     return track_loop
 
@@ -110,12 +127,24 @@ def _trace(system: WitnessSystem, b0: np.ndarray, scale: float, rng: np.random.G
     return trace
 
 
+class EmptySlice(Exception):
+    """``A c`` restricted to ``V`` is not dominant: a generic slice ``A c = b`` misses ``V`` (the
+    Jacobian ``A J`` of the system is singular at random regular points of ``V``)."""
+
+
 def _start(system: WitnessSystem, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    singular = 0
     for _ in range(20):
-        theta0 = cgauss(rng, system.N)
-        _, c, J = system.evaluate(theta0[None], np.zeros(system.A.shape[0]))
-        if full_rank(J, system.n)[0] and np.isfinite(c).all():
-            return theta0, c[0], system.A @ c[0]
+        theta0 = cgauss(rng, system.P)
+        _, c, J = system.evaluate(theta0[None], np.zeros(system.n))
+        if not (full_rank(J, system.n)[0] and np.isfinite(c).all()):
+            continue
+        if not full_rank((system.A @ J[0])[None], system.n)[0]:
+            singular += 1
+            if singular >= 3:
+                raise EmptySlice(f"a generic slice of this shape misses V_{{{system.arch}}}")
+            continue
+        return theta0, c[0], system.A @ c[0]
     raise InternalError(f"could not find a regular start point for {system.arch}")
 
 
@@ -124,6 +153,7 @@ def witness_set(
     rng: np.random.Generator,
     *,
     A: Optional[np.ndarray] = None,
+    slice: Optional[WeightSlice] = None,
     by_weights: bool = False,
     max_loops: int = 100,
     stop_after: int = 5,
@@ -131,13 +161,14 @@ def witness_set(
     verify: bool = True,
     progress: Optional[bool] = None,
 ) -> WitnessSet:
-    """Monodromy on the slice ``A c = b`` (``A`` random by default) until ``stop_after`` loops add
-    nothing and the trace test passes (see the module docstring)."""
-    system = WitnessSystem(arch, random_slice(arch, rng) if A is None else A)
+    """Monodromy on the slice ``A c = b`` (``A`` random by default; with a weight ``slice``, ``A``
+    must have ``m`` rows) until ``stop_after`` loops add nothing and the trace test passes (see
+    the module docstring)."""
+    system = WitnessSystem(arch, random_slice(arch, rng) if A is None else A, slice)
     theta0, c0, b0 = _start(system, rng)
     scale = float(np.linalg.norm(b0) / math.sqrt(len(b0)))
-    known = SolutionSet(system.N, system.amb)
-    known.add(_keys(arch, by_weights, theta0[None], c0[None]), theta0[None])
+    known = SolutionSet(system.P, system.P if by_weights else system.amb)
+    known.add(_keys(system, by_weights, theta0[None], c0[None]), theta0[None])
     stats = {"paths": 0, "failed": 0}
     deadline = None if timeout is None else time.monotonic() + timeout
     trace = _trace(system, b0, scale, rng, stats)

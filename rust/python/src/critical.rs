@@ -23,7 +23,7 @@ const SIGNAL_POLL: Duration = Duration::from_millis(50);
 #[pyclass(frozen, module = "neurovariety._core", name = "TrackerOptions")]
 #[derive(Debug, Clone)]
 pub(crate) struct PyTrackerOptions {
-    inner: CoreOptions,
+    pub(crate) inner: CoreOptions,
 }
 
 #[pymethods]
@@ -240,54 +240,8 @@ impl PyCriticalSystem {
         let nodes = read_complex_matrix(&nodes)?;
         let opts = options.as_ref().map_or_else(CoreOptions::default, |o| o.inner.clone());
         drop(options);
-        let cancel = Cancel::with_timeout(timeout)?;
         let sys = &self.inner;
-        let (outcome, interrupted, raised) = py.detach(|| {
-            std::thread::scope(|scope| {
-                let (tx, rx) = mpsc::sync_channel(1);
-                let (starts, nodes, opts, cancel) = (&starts, &nodes, &opts, &cancel);
-                scope.spawn(move || {
-                    let out = catch_unwind(AssertUnwindSafe(|| critical::track_weight_vectors(sys, starts, nodes, opts, cancel)));
-                    // the receiver waits for this message, so the send cannot fail
-                    let _ = tx.send(out.unwrap_or_else(|panic| Err(panic_message(panic))));
-                });
-                let (mut interrupted, mut raised) = (false, None);
-                loop {
-                    match rx.recv_timeout(SIGNAL_POLL) {
-                        Ok(out) => return (out, interrupted, raised),
-                        Err(mpsc::RecvTimeoutError::Disconnected) => {
-                            return (Err(CoreError::Internal("the tracking thread ended without a result".into())), interrupted, raised)
-                        }
-                        Err(mpsc::RecvTimeoutError::Timeout) if !cancel.flagged() => {
-                            let signal = Python::attach(|py| match py.check_signals() {
-                                Ok(()) => Signal::None,
-                                Err(e) if e.is_instance_of::<PyKeyboardInterrupt>(py) => Signal::Interrupt,
-                                Err(e) => Signal::Raised(e),
-                            });
-                            match signal {
-                                Signal::None => {}
-                                Signal::Interrupt => {
-                                    interrupted = true;
-                                    cancel.cancel();
-                                }
-                                Signal::Raised(e) => {
-                                    raised = Some(e);
-                                    cancel.cancel();
-                                }
-                            }
-                        }
-                        // cancelled: the workers stop within a step; wait for them
-                        Err(mpsc::RecvTimeoutError::Timeout) => {}
-                    }
-                }
-            })
-        });
-        if let Some(e) = raised {
-            return Err(Error::Python(e));
-        }
-        let batch = outcome?;
-        let timed_out = cancel.deadline_passed() && batch.status.contains(&PathStatus::Cancelled);
-        PyTrackResult::new(py, batch, interrupted, timed_out)
+        track_interruptibly(py, timeout, |cancel| critical::track_weight_vectors(sys, &starts, &nodes, &opts, cancel))
     }
 
     /// At each row of `thetas` (`k × N` full weight vectors): the critical equations `F`
@@ -313,6 +267,64 @@ impl PyCriticalSystem {
     fn __repr__(&self) -> String {
         format!("CriticalSystem(widths={:?}, unknowns={}, ambient={})", self.inner.widths(), self.inner.num_unknowns(), self.inner.ambient())
     }
+}
+
+/// Run a tracking `job` without the GIL on a worker thread while the calling thread answers
+/// Ctrl-C (see `CriticalSystem.track`): an interrupt cancels the job and is reported as
+/// ``interrupted=True``, ``timeout`` seconds set a deadline (``timed_out=True``), any other
+/// exception raised by a signal handler stops the job and propagates.
+pub(crate) fn track_interruptibly(
+    py: Python<'_>,
+    timeout: Option<f64>,
+    job: impl FnOnce(&Cancel) -> std::result::Result<TrackedBatch, CoreError> + Send,
+) -> Result<PyTrackResult> {
+    let cancel = Cancel::with_timeout(timeout)?;
+    let (outcome, interrupted, raised) = py.detach(|| {
+        std::thread::scope(|scope| {
+            let (tx, rx) = mpsc::sync_channel(1);
+            let cancel = &cancel;
+            scope.spawn(move || {
+                let out = catch_unwind(AssertUnwindSafe(|| job(cancel)));
+                // the receiver waits for this message, so the send cannot fail
+                let _ = tx.send(out.unwrap_or_else(|panic| Err(panic_message(panic))));
+            });
+            let (mut interrupted, mut raised) = (false, None);
+            loop {
+                match rx.recv_timeout(SIGNAL_POLL) {
+                    Ok(out) => return (out, interrupted, raised),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => {
+                        return (Err(CoreError::Internal("the tracking thread ended without a result".into())), interrupted, raised)
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) if !cancel.flagged() => {
+                        let signal = Python::attach(|py| match py.check_signals() {
+                            Ok(()) => Signal::None,
+                            Err(e) if e.is_instance_of::<PyKeyboardInterrupt>(py) => Signal::Interrupt,
+                            Err(e) => Signal::Raised(e),
+                        });
+                        match signal {
+                            Signal::None => {}
+                            Signal::Interrupt => {
+                                interrupted = true;
+                                cancel.cancel();
+                            }
+                            Signal::Raised(e) => {
+                                raised = Some(e);
+                                cancel.cancel();
+                            }
+                        }
+                    }
+                    // cancelled: the workers stop within a step; wait for them
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                }
+            }
+        })
+    });
+    if let Some(e) = raised {
+        return Err(Error::Python(e));
+    }
+    let batch = outcome?;
+    let timed_out = cancel.deadline_passed() && batch.status.contains(&PathStatus::Cancelled);
+    PyTrackResult::new(py, batch, interrupted, timed_out)
 }
 
 /// The free weights of the default gauge, in package order (`W_1` row-major, then `W_2`, …):

@@ -4,7 +4,8 @@
 //! core errors and Rust panics into the exceptions of `neurovariety.errors` (`errors`, the one
 //! place of that mapping). The modules mirror the core's: `network` (Jacobians and ranks, the
 //! typed `Route`), `linalg` (rank and nullspace over F_p), `critical` (the stateful
-//! `CriticalSystem`, `TrackerOptions`, `TrackResult`, the gauge). The stubs are
+//! `CriticalSystem`, `TrackerOptions`, `TrackResult`, the gauge), `witness` (`WitnessSystem`,
+//! `SlicedCriticalSystem`). The stubs are
 //! `python/neurovariety/_core.pyi`, checked by `python -m mypy.stubtest neurovariety._core`.
 
 mod convert;
@@ -12,6 +13,7 @@ mod critical;
 mod errors;
 mod linalg;
 mod network;
+mod witness;
 
 use neurovariety_core::field;
 use pyo3::prelude::*;
@@ -34,5 +36,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<critical::PyTrackerOptions>()?;
     m.add_class::<critical::PyTrackResult>()?;
     m.add_function(wrap_pyfunction!(critical::gauge_free_mask, m)?)?;
+    m.add_class::<witness::PyWitnessSystem>()?;
+    m.add_class::<witness::PySlicedCriticalSystem>()?;
     Ok(())
 }

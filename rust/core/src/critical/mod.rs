@@ -20,14 +20,19 @@
 //! whose step size underflows, or whose corrector cannot converge is reported with a failure
 //! status and dropped by the caller (monodromy simply re-finds it in a later loop).
 
+mod batch;
 pub mod gauge;
 pub mod interpolation;
+pub mod slice;
 mod system;
 mod tape;
+pub mod witness;
 
 pub use gauge::GaugeChart;
 pub use interpolation::interpolation_grid;
+pub use slice::{Sliced, WeightSlice};
 pub use system::CriticalSystem;
+pub use witness::{SlicedCriticalSystem, WitnessSystem};
 
 use crate::complex::{Complex64, ComplexMatrix};
 use crate::error::CoreError;
