@@ -421,6 +421,35 @@ def test_report_escapes_and_plots_timings(tmp_path):
     assert_report_consistent(tmp_path, summary)
 
 
+@pytest.mark.parametrize("link", ["index.html.tmp", "summary.json.tmp", "checks/nonincreasing_dl1.csv",
+                                  "dimension_vs_expected.png", "defect_heatmap_r2.svg", "checks"])
+def test_report_never_writes_through_a_symlink(tmp_path, link):
+    """A symbolic link planted in --out never leads a write out of it: it is refused or left alone."""
+    from neurovariety.errors import InvalidInputError
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victim = outside / "victim"
+    victim.write_text("untouched")
+    out = tmp_path / "report"
+    (out / "checks").mkdir(parents=True)
+    target = out / link
+    if link == "checks":
+        target.rmdir()
+        target.symlink_to(outside, target_is_directory=True)
+    else:
+        target.symlink_to(victim)
+    raw = _ours([((3, 2, 1), 2, 5, False), ((3, 3, 3), 2, 15, True), ((2, 2, 2), 2, 6, True)])
+    if link.endswith(".tmp"):  # temporary files get fresh random names: the link is ignored
+        write_report(tidy_results(raw), out)
+        assert (out / "index.html").is_file() and not (out / "index.html").is_symlink()
+        assert json.loads((out / "summary.json").read_text())["kind"] == "report"
+    else:
+        with pytest.raises(InvalidInputError, match="symbolic link"):
+            write_report(tidy_results(raw), out)
+    assert victim.read_text() == "untouched" and sorted(p.name for p in outside.iterdir()) == ["victim"]
+
+
 # ------------------------------------------------------------------------------------------
 # CLI
 # ------------------------------------------------------------------------------------------

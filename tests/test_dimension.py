@@ -1,4 +1,4 @@
-"""Dimensions against the independent facts of SPEC §3, for both computation routes."""
+"""Dimensions against independently known facts (published dimensions and theorems), for both computation routes."""
 
 from __future__ import annotations
 

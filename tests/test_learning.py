@@ -1,4 +1,4 @@
-"""Tests for neurovariety.learning and the ``learn`` CLI commands (SPEC §4.4-4.5)."""
+"""Tests for neurovariety.learning and the ``learn`` CLI commands (the experiments of Kubjas–Li–Wiesmann, §6)."""
 
 from __future__ import annotations
 

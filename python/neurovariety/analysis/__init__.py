@@ -1,7 +1,7 @@
 """Evaluate dimension sweeps: load result tables, check them against theory, plot them.
 
 This is the library form of the pandas notebooks the paper uses to verify its conjecture on every
-computed row (SPEC §4.2). Three layouts are read into one tidy DataFrame by :func:`load_results`:
+computed row. Three layouts are read into one tidy DataFrame by :func:`load_results`:
 
 * our ``results.csv`` (written by :mod:`neurovariety.sweep`) and the paper's CSVs: the first seven
   columns are ``Widths, Activation, Ambient Dimension, Expected Dimension, Dimension, Defect,

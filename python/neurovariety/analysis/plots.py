@@ -1,4 +1,4 @@
-"""Plots of a tidy results frame (matplotlib, Agg backend, PNG files).
+"""Plots of a tidy results frame (matplotlib, Agg backend; written atomically, never through a symbolic link).
 
 >>> import pandas as pd
 >>> from neurovariety.analysis.load import tidy_results
@@ -17,6 +17,8 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
+from .._resources import save_figure
+from .figures import plot_shallow_heatmaps
 from .load import PathLike
 
 __all__ = ["plot_defect_heatmaps", "plot_dimension_vs_expected", "plot_time_vs_weights", "plot_filling_frontier",
@@ -36,56 +38,12 @@ def r_key(r: object) -> str:
     return ",".join(map(str, r)) if isinstance(r, tuple) else str(r)
 
 
-def plot_defect_heatmaps(df: pd.DataFrame, out_dir: PathLike, *, max_panels: int = 6) -> list[Path]:
-    """Defect heatmaps of shallow architectures ``(d0, d1, dL)``: one PNG per ``r`` with one
-    panel (d0 × d1 grid) per ``dL`` (the ``max_panels`` smallest). Returns the files written.
-    """
-    plt = _pyplot()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    shallow = df[df["depth"] == 2]
-    files = []
-    for r in sorted({r_key(x) for x in shallow["r"]}, key=lambda s: (len(s), s)):
-        sub = shallow[shallow["r"].map(r_key) == r]
-        dls = sorted(sub["dL"].unique())[:max_panels]
-        ncols = min(3, len(dls))
-        nrows = -(-len(dls) // ncols)
-        fig, axes = plt.subplots(nrows, ncols, figsize=(4.6 * ncols + 0.6, 4.0 * nrows), squeeze=False)
-        for ax in axes.flat[len(dls):]:
-            ax.set_visible(False)
-        for ax, dl in zip(axes.flat, dls):
-            s = sub[sub["dL"] == dl]
-            d1 = s["widths"].map(lambda w: w[1])
-            grid = pd.DataFrame({"d0": s["d0"], "d1": d1, "defect": s["defect"]})
-            # Several rows for one architecture: the smallest defect is the best computation.
-            pivot = grid.groupby(["d0", "d1"])["defect"].min().unstack("d1")
-            rows = range(int(pivot.index.min()), int(pivot.index.max()) + 1)
-            cols = range(int(pivot.columns.min()), int(pivot.columns.max()) + 1)
-            pivot = pivot.reindex(index=rows, columns=cols)
-            values = pivot.to_numpy(dtype=float)
-            vmax = max(1.0, np.nanmax(values))
-            im = ax.imshow(np.ma.masked_invalid(values), origin="lower", cmap="viridis",
-                           vmin=0, vmax=vmax, aspect="auto",
-                           extent=(cols[0] - 0.5, cols[-1] + 0.5, rows[0] - 0.5, rows[-1] + 0.5))
-            ax.set_facecolor("#dddddd")  # architectures not computed
-            if values.size <= 400:
-                for (i, j), v in np.ndenumerate(values):
-                    if not np.isnan(v):
-                        ax.text(cols[j], rows[i], str(int(v)), ha="center", va="center",
-                                fontsize=7, color="white" if v < vmax / 2 else "black")
-            step_c, step_r = max(1, len(cols) // 12), max(1, len(rows) // 12)
-            ax.set_xticks(list(cols)[::step_c])
-            ax.set_yticks(list(rows)[::step_r])
-            ax.set_xlabel("d1 (hidden width)")
-            ax.set_ylabel("d0 (input width)")
-            ax.set_title(f"defect of (d0, d1, {dl}), r = {r}")
-            fig.colorbar(im, ax=ax, shrink=0.8)
-        fig.tight_layout()
-        path = out_dir / f"defect_heatmap_r{r.replace(',', '-')}.png"
-        fig.savefig(path, dpi=90)
-        plt.close(fig)
-        files.append(path)
-    return files
+def plot_defect_heatmaps(df: pd.DataFrame, out_dir: PathLike) -> list[Path]:
+    """Defect heatmaps of shallow architectures ``(d0, d1, dL)`` on the one discrete defect scale
+    of :mod:`~neurovariety.analysis.figures`: per ``r`` one PNG (and SVG) with a ``d0 × d1`` panel
+    per ``dL`` (at most 6). Returns the PNG files written."""
+    out = Path(out_dir)
+    return [out / f.png for f in plot_shallow_heatmaps(df, out)]
 
 
 def plot_dimension_vs_expected(df: pd.DataFrame, path: PathLike) -> Path:
@@ -109,7 +67,7 @@ def plot_dimension_vs_expected(df: pd.DataFrame, path: PathLike) -> Path:
     ax.set_title(f"dimension vs expected ({len(df)} rows)")
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
+    save_figure(fig, path, dpi=90)
     plt.close(fig)
     return path
 
@@ -132,7 +90,7 @@ def plot_time_vs_weights(df: pd.DataFrame, path: PathLike) -> Union[Path, None]:
     ax.set_title("computing time vs number of weights")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
+    save_figure(fig, path, dpi=90)
     plt.close(fig)
     return path
 
@@ -203,6 +161,6 @@ def plot_filling_frontier(df: pd.DataFrame, path: PathLike, *, min_depths: int =
     ax2.legend(fontsize=7)
     ax.set_title("filling frontier")
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
+    save_figure(fig, path, dpi=90)
     plt.close(fig)
     return path

@@ -1,7 +1,7 @@
 """Defining equations of neurovarieties: exact interpolation and Gröbner elimination.
 
 :func:`vanishing_ideal` finds polynomials in the coefficients of a network that vanish on the
-neurovariety ``V_{d,r}`` (SPEC §4.3), exactly, with integer coefficients.
+neurovariety ``V_{d,r}``, exactly, with integer coefficients.
 
 **Coordinates.** The ambient space has one coordinate per (output, monomial) pair, in the package
 order (output-major, monomials in lex descending order, see :mod:`neurovariety.architecture`).

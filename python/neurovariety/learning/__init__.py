@@ -1,4 +1,5 @@
-"""Learning experiments: train many PNNs at once and count the functions they learn (SPEC §4.5).
+"""Learning experiments: train many PNNs at once and count the functions they learn
+(the experiment of Kubjas–Li–Wiesmann, §6.1).
 
 The squared loss of a network on data ``(x_i, y_i)`` depends on the network only through its
 coefficient matrix ``C`` (:mod:`neurovariety.loss`), so gradient descent in weight space explores

@@ -1,7 +1,7 @@
 """Sweeping data sets: how often is the minimiser on ``V`` realisable, and what do runs do?
 
 For Gaussian random data (10 points) and ``(2, 2, 3), r = 2`` the global minimiser on ``V`` is
-realised by real weights for only about 55% of data sets (SPEC §4.5). The headline fractions
+realised by real weights for only about 55% of data sets (Kubjas–Li–Wiesmann, §6.1). The headline fractions
 (:meth:`SweepResult.fractions`) -- runs finding the minimiser where it is realisable, runs
 certified at the boundary where it is not, unconverged runs -- are stated with the optimiser's
 step budget and Wilson 95% intervals.

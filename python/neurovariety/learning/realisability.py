@@ -1,4 +1,4 @@
-"""Real realisability: is a coefficient matrix on the *real* neuromanifold (SPEC §4.5)?
+"""Real realisability: is a coefficient matrix on the *real* neuromanifold?
 
 The neuromanifold (real weights) is a semialgebraic part of ``V``. For ``(2, 2, 3), r = 2`` a
 rank-2 coefficient matrix is realisable iff its row space -- a pencil of binary quadrics -- meets

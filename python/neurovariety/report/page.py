@@ -6,6 +6,7 @@ directory that reads offline (every link relative, no network, the page's script
     report/index.html        provenance, checks, figures, defective architectures, extra sections, files
     report/summary.json      {"schema", "kind": "report", "version", "provenance", "checks", "files", ...}
     report/checks/NAME.csv   every row each check covers, with its pass/fail column
+    report/data.csv          the rows read, unless the input files (``sources``) lie in the report
     report/*.png, *.svg      the figures (PNG in the page, SVG for print)
 
 >>> import tempfile, json, pandas as pd
@@ -20,6 +21,10 @@ directory that reads offline (every link relative, no network, the page's script
 >>> on_disk = json.loads((out / "summary.json").read_text())
 >>> on_disk["kind"], on_disk["checks"] == summary, on_disk["provenance"]["package"]["name"]
 ('report', True, 'neurovariety')
+>>> sorted(f["path"] for f in on_disk["files"])[:3]
+['checks/alexander_hirschowitz.csv', 'checks/conjecture_nonincreasing.csv', 'checks/dimension_le_expected.csv']
+>>> (out / "data.csv").read_text().splitlines()[1].startswith('"[3, 2, 1]",2,3,1,2')
+True
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from typing import Any, Optional, Sequence, Union
 import pandas as pd
 
 from .._meta import VERSION, document
+from .._resources import atomic_write_text
 from ..analysis import (
     CheckResult,
     plot_dimension_vs_expected,
@@ -41,15 +47,16 @@ from ..analysis import (
     plot_time_vs_weights,
     run_checks,
 )
+from ..errors import InvalidInputError
 from .assets import SCRIPT
 from .figures import FigureFile, defect_by_r_matrix, plot_deep_slices, plot_defect_by_r, plot_shallow_heatmaps, r_label
 from .html import CSS, FIGURE_MARK, Section, anchor, esc, figure_html, json_default, table_html
 from .mathml import formula
 from .provenance import collect_provenance
 
-__all__ = ["write_report", "FIGURE_MARK", "DataFile", "write_atomic"]
+__all__ = ["write_report", "FIGURE_MARK", "DataFile"]
 
-PathLike = Union[str, os.PathLike]
+PathLike = Union[str, "os.PathLike[str]"]
 #: ``(relative path, description)`` of a file the report links to.
 DataFile = tuple[str, str]
 
@@ -85,28 +92,44 @@ def _overview(df: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file (never half-written; never through a symlink)."""
-    if path.is_symlink():
-        raise OSError(f"refusing to write through the symbolic link {path}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    if tmp.is_symlink():
-        tmp.unlink()
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+def _csv(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV, tuples written as JSON lists (``[3, 2, 1]``), the per-layer exponents left out."""
+    table = frame.drop(columns=["r_layers"], errors="ignore").copy()
+    for c in ("widths", "r"):
+        if c in table:
+            table[c] = table[c].map(lambda v: "[" + ", ".join(map(str, v)) + "]" if isinstance(v, tuple) else v)
+    text: str = table.to_csv(index=False)
+    return text
+
+
+def _subdir(out: Path, name: str) -> Path:
+    """``out / name``, created; refusing a symbolic link (a link could lead the writes out of ``out``)."""
+    d = out / name
+    if d.is_symlink():
+        raise InvalidInputError(f"refusing to write through the symbolic link {d}")
+    d.mkdir(exist_ok=True)
+    return d
 
 
 def _write_checks(out: Path, checks: dict[str, CheckResult]) -> list[DataFile]:
     files = []
+    checks_dir = _subdir(out, "checks") if checks else out
     for name, res in checks.items():
-        table = res.table.drop(columns=["r_layers"], errors="ignore").copy()
-        for c in ("widths", "r"):
-            if c in table:
-                table[c] = table[c].map(lambda v: "[" + ", ".join(map(str, v)) + "]" if isinstance(v, tuple) else v)
-        write_atomic(out / "checks" / f"{name}.csv", table.to_csv(index=False))
+        atomic_write_text(checks_dir / f"{name}.csv", _csv(res.table))
         files.append((f"checks/{name}.csv", f"every row the check {name} covers, with its pass/fail column"))
     return files
+
+
+def _input_files(out: Path, df: pd.DataFrame, sources: Sequence[str], files: Sequence[DataFile]) -> list[DataFile]:
+    """The input the report read, linked: the sources that lie in ``out``; when none of them does
+    (e.g. ``analyze`` of CSVs elsewhere), the frame itself as ``data.csv``, so every link stays inside."""
+    listed = {rel for rel, _ in files}
+    inside = [(s, "input data") for s in sources if s not in listed and (out / s).is_file()]
+    if inside or any(s in listed for s in sources):
+        return inside
+    what = f"the {len(df)} rows this report read" + (f" (from {', '.join(sources)})" if sources else "") + ", tidy columns"
+    atomic_write_text(out / "data.csv", _csv(df))
+    return [("data.csv", what)]
 
 
 def _analysis_figure(plot: Any, df: pd.DataFrame, out: Path, stem: str, caption: str) -> Optional[FigureFile]:
@@ -309,7 +332,8 @@ def write_report(
     appended after the built-in ones; ``max_rows`` cuts the HTML tables (default: every row,
     in sortable, filterable, scrolling tables); ``sources`` names the input files and ``files``
     lists ``(relative path, description)`` of the data files to link (those in ``out`` that
-    exist); ``provenance`` defaults to :func:`~neurovariety.report.provenance.collect_provenance`.
+    exist; when no source lies in ``out`` the frame is written there as ``data.csv``, so the page links
+    the data it read); ``provenance`` defaults to :func:`~neurovariety.report.provenance.collect_provenance`.
     Returns the check summary: check name -> ``{rows, passed, failed, counterexamples, ...}``,
     the ``checks`` entry of ``summary.json``.
     """
@@ -319,13 +343,13 @@ def write_report(
     summary = {name: res.to_dict() for name, res in checks.items()}
     prov = provenance if provenance is not None else collect_provenance()
     figures = _figures(df, out_dir)
-    linked = [*files, *_write_checks(out_dir, checks)]
+    linked = [*files, *_input_files(out_dir, df, sources, files), *_write_checks(out_dir, checks)]
     linked += [(name, f"Figure: {f.caption[:90]}{'…' if len(f.caption) > 90 else ''}") for f in figures for name in (f.png, f.svg)]
     linked.insert(0, ("summary.json", "check summary, provenance and this file list (JSON)"))
     doc = document("report", {"title": title, "provenance": prov, "checks": summary,
                               "sections": [{"title": s.title, "status": s.status} for s in sections],
                               "files": [{"path": p, "description": d} for p, d in linked if p == "summary.json" or (out_dir / p).is_file()]})
-    write_atomic(out_dir / "summary.json", json.dumps(doc, indent=2, default=json_default))
+    atomic_write_text(out_dir / "summary.json", json.dumps(doc, indent=2, default=json_default))
     parts = _head_html(title, sources, sections, df, prov) + _provenance_html(prov) + _overview_html(df)
     parts += _checks_html(checks, max_rows) + _figures_html(figures) + _defective_html(df, checks, max_rows)
     for s in sections:
@@ -334,5 +358,5 @@ def write_report(
                      f"{s.body}</section>")
     parts += _files_html(out_dir, linked)
     parts.append("</body></html>")
-    write_atomic(out_dir / "index.html", _number_figures("\n".join(parts)))
+    atomic_write_text(out_dir / "index.html", _number_figures("\n".join(parts)))
     return summary

@@ -25,6 +25,7 @@ from typing import Any, Callable, Optional, Sequence, Union
 import pandas as pd
 
 from .._progress import log
+from .._resources import atomic_write_text
 from .._validate import positive_float
 from ..analysis import RESULT_COLUMNS, CheckResult, load_results, run_checks, tidy_results
 from ..architecture import Architecture
@@ -74,7 +75,7 @@ RENDERERS: dict[str, Callable[[Any], str]] = {
 #: Steps of :func:`reproduce`, in order.
 STEPS = ("sweep", "checks", *OPTIONAL_STEPS)
 
-PathLike = Union[str, os.PathLike]
+PathLike = Union[str, "os.PathLike[str]"]
 
 
 def _sweep_section(archs: list[Architecture], out: Path, *, timeout: float, jobs: int, progress: Optional[bool]) -> Section:
@@ -128,7 +129,7 @@ def _step_payload(step: str, out: Path, kwargs: dict[str, Any], runtime: dict[st
     log(f"[reproduce] step: {title} (at most {step_timeout:g} s)", progress)
     payload = run_step(target, {**kwargs, **runtime}, step_timeout)
     payload["kwargs"] = identity
-    cache.write_text(json.dumps(payload, indent=2, default=json_default))
+    atomic_write_text(cache, json.dumps(payload, indent=2, default=json_default))
     if payload["status"] != "ok":
         log(f"[reproduce]   {payload['status']}: {payload.get('note', '')}", progress)
     return payload
@@ -230,7 +231,7 @@ def reproduce(
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     archs = default_grid(quick=quick)
-    (out_dir / "grid.txt").write_text("".join(f"{','.join(map(str, a.widths))} {a.r_label}\n" for a in archs))
+    atomic_write_text(out_dir / "grid.txt", "".join(f"{','.join(map(str, a.widths))} {a.r_label}\n" for a in archs))
     plan = [s for s in STEPS if s in steps]
     log(f"[reproduce] output directory {out_dir}; steps: {', '.join(plan)}", progress)
     sections: list[Section] = []

@@ -17,6 +17,7 @@ from typing import Any, Optional
 
 import pandas as pd
 
+from .._resources import atomic_write_text
 from ..dimension import dimension
 from ..equations import hilbert_function, vanishing_ideal
 from .html import code_html, esc, table_html
@@ -61,7 +62,7 @@ def hilbert_example_4_4(max_degree: int = 4, seed: int = 0, out_dir: Optional[st
         "statement": df.attrs.get("statement", ""),
     }
     if out_dir is not None:
-        df[["degree", "total", "ring", "ideal", "quotient"]].to_csv(Path(out_dir) / "hilbert_example_4_4.csv", index=False)
+        atomic_write_text(Path(out_dir) / "hilbert_example_4_4.csv", df[["degree", "total", "ring", "ideal", "quotient"]].to_csv(index=False))
         out["files"] = [{"path": "hilbert_example_4_4.csv", "description": "Hilbert function of V_(3,3,3),2 by multidegree"}]
     return out
 

@@ -22,7 +22,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from .._resources import pickle_callable, run_local
+from .._resources import atomic_write_text, pickle_callable, run_local
 from ..search import filling_table_summary, threshold_summary
 from .figures import plot_defect_by_r
 from .html import esc, table_html
@@ -94,7 +94,7 @@ def _write_csv(rows: list[dict[str, Any]], path: Path) -> None:
         "defective_r": "; ".join(f"r={k}: {v}" for k, v in (r.get("defective_r") or {}).items()),
         "error_bound": r.get("error_bound"), "statement": r.get("statement", r.get("error", "")),
     } for r in rows])
-    table.to_csv(path, index=False)
+    atomic_write_text(path, table.to_csv(index=False))
 
 
 def thresholds(architectures: Sequence[Sequence[int]], jobs: int = 1, seed: int = 0,
@@ -161,7 +161,7 @@ def filling_table(d0: int = 2, dL: int = 1, r: int = 2, max_depth: int = 7, max_
                                "depth_complete": row["complete"]}
                               for row in res["rows"] for a, cert in zip(row["architectures"], row["minimality_certified"])])
         name = f"minimal_filling_{d0}_{dL}_{r}.csv"
-        table.to_csv(Path(out_dir) / name, index=False)
+        atomic_write_text(Path(out_dir) / name, table.to_csv(index=False))
         res["files"] = [{"path": name, "description": f"minimal filling architectures of (d0, dL, r) = ({d0}, {dL}, {r})"}]
     return res
 

@@ -1,5 +1,5 @@
 //! Architectures of polynomial neural networks: widths `(d0, …, dL)` and one activation
-//! exponent per hidden layer (SPEC §1), validated once here.
+//! exponent per hidden layer, validated once here.
 //!
 //! ```
 //! use neurovariety_core::Architecture;

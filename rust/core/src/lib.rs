@@ -1,7 +1,7 @@
 //! `neurovariety-core`: the mathematics of neurovariety in pure Rust (no Python dependency).
 //!
 //! Polynomial neural networks `f_θ(x) = W_L σ(W_{L-1} σ(… σ(W_1 x)))` with `σ(t) = t^r` and the
-//! algebraic geometry of their images (see `SPEC.md` of the repository):
+//! algebraic geometry of their images:
 //!
 //! | module | what |
 //! |---|---|

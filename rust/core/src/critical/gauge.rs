@@ -1,7 +1,7 @@
 //! The gauge: which incoming weight of each hidden neuron is fixed to 1.
 //!
 //! Scaling the incoming row of a hidden neuron by `λ` and its outgoing column by `λ^{-r}`
-//! leaves the network's function unchanged (SPEC §1). Fixing one incoming weight per hidden
+//! leaves the network's function unchanged. Fixing one incoming weight per hidden
 //! neuron to 1 kills this symmetry (only `λ = 1` keeps the entry 1), so the unknowns of the
 //! critical equations are the `N − Σ hidden widths` other weights. This module is the one home
 //! of that convention (the Python package asks it through `_core.gauge_free_mask`):

@@ -11,7 +11,7 @@
 //! ```
 //! use neurovariety_core::network::{Network, Route};
 //!
-//! // (3,2,1), r = 2 is defective: the Jacobian rank is 5 < edim 6 (SPEC §3)
+//! // (3,2,1), r = 2 is defective: the Jacobian rank is 5 < edim 6
 //! let net = Network::build(vec![3, 2, 1], vec![2], 1_048_583, None, 1).unwrap();
 //! assert_eq!(net.jacobian_rank(Route::Evaluation, 12, 1).unwrap(), 5);
 //! assert_eq!(net.jacobian_rank(Route::Monomial, 0, 1).unwrap(), 5);
@@ -35,7 +35,7 @@ pub struct Network {
     pub weights: Vec<Vec<u64>>,
 }
 
-/// Which Jacobian a rank is taken of (SPEC §2).
+/// Which Jacobian a rank is taken of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     /// Stacked gradients of random output combinations at random points (`rows × N`).
@@ -79,7 +79,7 @@ impl Network {
 
     /// Rank of the Jacobian of this network mod p along `route`: for [`Route::Evaluation`] at
     /// `rows` random points drawn from [`point_seed`]`(seed)`; `rows` is ignored by
-    /// [`Route::Monomial`]. A lower bound of `dim V` (SPEC §2).
+    /// [`Route::Monomial`]. A lower bound of `dim V`.
     pub fn jacobian_rank(&self, route: Route, rows: usize, seed: u64) -> Result<usize, CoreError> {
         let n = self.arch.num_params();
         match route {

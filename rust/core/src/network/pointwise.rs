@@ -1,5 +1,5 @@
 //! The evaluation route: gradients of the network at points of F_p^{d0} by ordinary
-//! backpropagation (SPEC §2, "the evaluation shortcut").
+//! backpropagation ("the evaluation shortcut").
 
 use super::Network;
 use crate::rng::SplitMix64;
@@ -64,7 +64,7 @@ impl Network {
     }
 
     /// The evaluated Jacobian: row `s` is the gradient of `c_s · f` at a random point `x_s`
-    /// with a random output combination `c_s` (SPEC §2, the evaluation shortcut). Its rank
+    /// with a random output combination `c_s` (the evaluation shortcut). Its rank
     /// equals the rank of the coefficient Jacobian for generic points once `rows >= rank`.
     pub fn evaluation_jacobian(&self, rows: usize, seed: u64) -> Vec<u64> {
         let n = self.arch.num_params();
