@@ -604,16 +604,20 @@ def test_reproduce_notes_missing_and_failing_steps(tmp_path, monkeypatch):
     assert json.loads((tmp_path / "learning.json").read_text())["status"] == "failed"
 
 
-def test_reproduce_reports_hooks_as_skipped_and_links_step_files(tmp_path):
+def test_reproduce_geometry_steps_and_links_step_files(tmp_path):
     from neurovariety import report
 
     summary = report.reproduce(tmp_path, steps=("degree_4_4", "identifiability_2_2_3", "filling"), progress=False)
     assert summary == {}
     html = (tmp_path / "index.html").read_text()
-    assert html.count("waits for neurovariety.geometry") == 2 and "[skipped]" in html
+    assert 'id="degree-4-4"' in html and 'id="identifiability-2-2-3"' in html
     doc = json.loads((tmp_path / "summary.json").read_text())
     steps = doc["provenance"]["settings"]["optional_steps"]
-    assert steps["degree_4_4"]["status"] == "skipped" and steps["filling"]["status"] == "ok"
+    assert all(steps[s]["status"] == "ok" for s in ("degree_4_4", "identifiability_2_2_3", "filling"))
+    degree = json.loads((tmp_path / "degree_4_4.json").read_text())["result"]
+    assert degree["degree"] == 30 and degree["verified"]  # M2: degree of the ideal of its 9 quartics
+    ident = json.loads((tmp_path / "identifiability_2_2_3.json").read_text())["result"]
+    assert ident["classes"] == 1 and ident["identifiable"]
     files = {f["path"] for f in doc["files"]}
     assert {"filling.json", "minimal_filling_2_1_2.csv", "grid.txt"} <= files
     filling = json.loads((tmp_path / "filling.json").read_text())["result"]

@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-COMMANDS = ["dim", "sweep", "analyze", "reproduce", "equations", "learn", "learn-sweep", "learning-degree", "ed-degree", "threshold", "filling"]
+COMMANDS = ["dim", "sweep", "analyze", "reproduce", "equations", "learn", "learn-sweep", "learning-degree", "ed-degree",
+            "threshold", "filling", "degree", "member", "identifiability", "hilbert"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -39,11 +40,17 @@ def test_dim_per_layer_exponents():
 
 
 def test_help_lists_every_command():
-    out = run("--help")
+    from click.testing import CliRunner
+
+    from neurovariety.cli import cli
+
+    out = run("--help")  # the installed entry point, once
     assert out.returncode == 0
-    for command in COMMANDS:
+    runner = CliRunner()
+    for command in COMMANDS:  # each command's help in-process (a subprocess each costs ~1 s)
         assert command in out.stdout
-        assert run(command, "--help").returncode == 0
+        res = runner.invoke(cli, [command, "--help"])
+        assert res.exit_code == 0 and "Usage:" in res.output, (command, res.output)
 
 
 @pytest.mark.parametrize(

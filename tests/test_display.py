@@ -255,4 +255,4 @@ def test_geometry_results_display():
         assert len(obj.to_dataframe().columns) > 0
         json.dumps(obj.to_dict())
     multi = _geometry_results()[1].to_dataframe()
-    assert multi.to_dict("records") == [{"multidegree": (1, 2), "coefficient": 3}, {"multidegree": (2, 1), "coefficient": 3}]
+    assert multi.to_dict("records") == [{"multidegree": "2,1", "coefficient": 3}, {"multidegree": "1,2", "coefficient": 3}]

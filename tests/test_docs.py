@@ -160,7 +160,7 @@ def test_license_changelog_and_citation():
     assert {"arXiv:2402.00949", "arXiv:2408.04569"} <= arxiv
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
     assert "License :: OSI Approved :: MIT License" in pyproject["project"]["classifiers"]
-    assert {"Homepage", "Documentation", "Repository", "Issues", "Changelog"} <= set(pyproject["project"]["urls"])
+    assert {"Reference paper", "Activation thresholds"} <= set(pyproject["project"]["urls"])  # no repository URL until one is public
     assert "docs" in pyproject["project"]["optional-dependencies"]
 
 

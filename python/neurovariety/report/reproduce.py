@@ -3,14 +3,14 @@
 A dimension sweep over the embedded grid (:func:`~neurovariety.report.grid.default_grid`), the
 theory checks, and the optional steps: Example 4.4 and its Hilbert function, the (2,2,3) learning
 experiment, the activation degree thresholds of the defective architectures the sweep finds,
-the (2,1,2) minimal filling table, and two hooks waiting for ``neurovariety.geometry``. Each
+the (2,1,2) minimal filling table, the degree of Example 4.4 and the identifiability of (2,2,3). Each
 optional step runs in a child process killed at its timeout; a finished step is cached as
 ``STEP.json`` and reused when rerun with the same settings, and the sweep resumes.
 
 >>> STEPS[:4]
 ('sweep', 'checks', 'example_4_4', 'hilbert')
->>> OPTIONAL_STEPS["degree_4_4"][1] is None   # a hook: reported as skipped until it is filled in
-True
+>>> OPTIONAL_STEPS["degree_4_4"][1]
+'neurovariety.report.step_geometry.degree_example_4_4'
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from .html import Section, esc, json_default, table_html
 from .page import DataFile, write_report
 from .provenance import collect_provenance
 from .step_equations import render_example_4_4, render_hilbert
-from .step_geometry import PENDING, render_generic
+from .step_geometry import render_degree, render_identifiability
 from .step_learning import render_learning
 from .step_search import render_filling, render_thresholds
 from .steps import run_step, section_from_step
@@ -51,13 +51,13 @@ STEP_FORMAT = 2
 SWEEP_SEED = 0
 
 _PKG = "neurovariety.report"
-#: Optional steps: step -> (title, ``"module.function"`` run in a child process; ``None``: a hook not filled in).
-OPTIONAL_STEPS: dict[str, tuple[str, Optional[str]]] = {
+#: Optional steps: step -> (title, ``"module.function"`` run in a child process).
+OPTIONAL_STEPS: dict[str, tuple[str, str]] = {
     "example_4_4": ("Example 4.4: equations of V_(3,3,3),2", f"{_PKG}.step_equations.example_4_4"),
     "hilbert": ("Example 4.4: Hilbert function of V_(3,3,3),2", f"{_PKG}.step_equations.hilbert_example_4_4"),
-    "degree_4_4": ("Example 4.4: degree of V_(3,3,3),2", None),  # HOOK(geometry): see step_geometry
+    "degree_4_4": ("Example 4.4: degree of V_(3,3,3),2", f"{_PKG}.step_geometry.degree_example_4_4"),
     "learning": ("Learning experiment: (2,2,3), r = 2", f"{_PKG}.step_learning.learning_2_2_3"),
-    "identifiability_2_2_3": ("Identifiability of (2,2,3), r = 2", None),  # HOOK(geometry): see step_geometry
+    "identifiability_2_2_3": ("Identifiability of (2,2,3), r = 2", f"{_PKG}.step_geometry.identifiability_2_2_3"),
     "thresholds": ("Activation degree thresholds of the defective architectures", f"{_PKG}.step_search.thresholds"),
     "filling": ("Minimal filling architectures, (d0, dL, r) = (2, 1, 2), L ≤ 7", f"{_PKG}.step_search.filling_table"),
 }
@@ -67,8 +67,8 @@ STEP_TIMEOUT_FACTOR = {"thresholds": 3.0}
 
 #: Step -> the function turning its result into HTML.
 RENDERERS: dict[str, Callable[[Any], str]] = {
-    "example_4_4": render_example_4_4, "hilbert": render_hilbert, "degree_4_4": render_generic,
-    "learning": render_learning, "identifiability_2_2_3": render_generic, "thresholds": render_thresholds,
+    "example_4_4": render_example_4_4, "hilbert": render_hilbert, "degree_4_4": render_degree,
+    "learning": render_learning, "identifiability_2_2_3": render_identifiability, "thresholds": render_thresholds,
     "filling": render_filling,
 }
 
@@ -118,8 +118,6 @@ def _cached(cache: Path, identity: dict[str, Any], out: Path) -> Optional[dict[s
 def _step_payload(step: str, out: Path, kwargs: dict[str, Any], runtime: dict[str, Any], step_timeout: float,
                   progress: Optional[bool]) -> dict[str, Any]:
     title, target = OPTIONAL_STEPS[step]
-    if target is None:
-        return {"status": "skipped", "note": PENDING, "seconds": None}
     identity = {**kwargs, "format": STEP_FORMAT}
     cache = out / f"{step}.json"
     payload = _cached(cache, identity, out) if cache.exists() else None

@@ -1,39 +1,53 @@
-"""HOOKS for the geometry steps of ``reproduce``: the degree of Example 4.4 and the identifiability of (2,2,3).
+"""The geometry steps of ``reproduce``: the degree of Example 4.4 and the identifiability of (2,2,3).
 
-``neurovariety.geometry`` (degree by monodromy and the trace test, membership, identifiability)
-is not wired in yet. Each hook below is a registered step of ``reproduce``
-(:data:`~neurovariety.report.reproduce.OPTIONAL_STEPS` lists it with target ``None``, so it is
-reported as *skipped* with :data:`PENDING`); to fill one in:
+Each runs in a child process (:mod:`~neurovariety.report.steps`) and returns a JSON-ready dict;
+the renderers turn it into the report's tables.
 
-1. write the step function here (JSON-ready dict in, computed in a child process), e.g.
-   ``degree_example_4_4(seed=0) -> {"degree": ..., "multidegree": ..., "statement": ...}``;
-2. put ``"neurovariety.report.step_geometry.degree_example_4_4"`` as its target in ``OPTIONAL_STEPS``;
-3. replace :func:`render_generic` by a renderer if a key/value table is not enough.
-
->>> "geometry" in PENDING
+>>> html = render_degree({"degree": 3, "multidegree": None, "verified": True, "dimension": 5,
+...                       "loops": 4, "statement": "deg V = 3"})
+>>> html.count("<tr>") >= 4
 True
->>> render_generic({"degree": 3, "statement": "trace test passed"}).count("<tr>")
-3
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..geometry.degree import degree
+from ..geometry.identifiability import identifiability
+from .html import esc
 from .steps import kv_table
 
-__all__ = ["PENDING", "render_generic"]
-
-#: Note shown for a hook that has no step function yet.
-PENDING = "not computed: this step waits for neurovariety.geometry (its hook is in neurovariety.report.step_geometry)"
-
-# HOOK(geometry): degree of Example 4.4 -- the degree (and multidegree in P^5 x P^5 x P^5) of V_(3,3,3),2,
-#   certified by the trace test; step name "degree_4_4", target to fill in OPTIONAL_STEPS.
-# HOOK(geometry): identifiability of (2,2,3), r = 2 -- the size of the generic fibre modulo the hidden-neuron
-#   scalings and permutations; step name "identifiability_2_2_3", target to fill in OPTIONAL_STEPS.
+__all__ = ["degree_example_4_4", "identifiability_2_2_3", "render_degree", "render_identifiability"]
 
 
-def render_generic(res: Any) -> str:
-    """Any flat JSON result as a two-column table (a stand-in renderer for the hooks)."""
-    items = res.items() if isinstance(res, dict) else [("result", res)]
-    return kv_table([(str(k), v) for k, v in items if not isinstance(v, (dict, list))], "geometry-result")
+def degree_example_4_4(seed: int = 0) -> dict[str, Any]:
+    """Degree and multidegree of ``V_{(3,3,3),2}`` in ``P^5 x P^5 x P^5``, by monodromy and the trace test."""
+    res = degree((3, 3, 3), 2, seed=seed)
+    out: dict[str, Any] = res.to_dict()
+    out["seed"] = seed
+    return out
+
+
+def identifiability_2_2_3(seed: int = 0) -> dict[str, Any]:
+    """Weight classes over a generic function of ``(2,2,3), r = 2`` (modulo scalings and permutations)."""
+    out: dict[str, Any] = identifiability((2, 2, 3), 2, seed=seed).to_dict()
+    out["seed"] = seed
+    return out
+
+
+def render_degree(res: dict[str, Any]) -> str:
+    """The degree, its proof status and the multidegree table."""
+    rows = [("degree", res.get("degree")), ("dimension of V (affine)", res.get("dimension")),
+            ("complete (trace test)", res.get("verified")), ("monodromy loops", res.get("loops"))]
+    multidegree = res.get("multidegree") or {}
+    rows += [(f"multidegree ({k})", v) for k, v in sorted(multidegree.items(), reverse=True)]
+    return f"<p>{esc(str(res.get('statement', '')))}</p>" + kv_table(rows, "degree-4-4")
+
+
+def render_identifiability(res: dict[str, Any]) -> str:
+    """The number of weight classes and what it means."""
+    rows = [("weight classes per generic function", res.get("classes")), ("identifiable", res.get("identifiable")),
+            ("gauge-fixed weight vectors per function", res.get("fibre")),
+            ("hidden-neuron permutations", res.get("symmetries")), ("complete (trace test)", res.get("verified"))]
+    return f"<p>{esc(str(res.get('statement', '')))}</p>" + kv_table(rows, "identifiability-2-2-3")
