@@ -144,3 +144,166 @@ def test_default_uncertified_results_state_a_bound_below_1e9(monkeypatch):
     assert not res.certified and res.dimension == 5
     assert res.error_bound is not None and 0 < res.error_bound < 1e-9
     assert "high probability" not in res.statement
+
+
+# -- a second adversarial pass: new inputs, one class per test ----------------------------------
+
+@pytest.mark.parametrize("text", ["3_0,3,3", "3,3_0", "３,３,３", "٣,3", "3,3,3\u00b2"])
+def test_width_fields_are_ascii_integers_only(text):
+    # int() reads "3_0" as 30 and non-ASCII digits as numbers: in an architecture they are typos
+    with pytest.raises(InvalidInputError, match="could not parse widths"):
+        nv.parse_widths(text)
+
+
+def test_byte_order_marks_and_crlf_are_not_part_of_an_architecture(tmp_path):
+    from neurovariety.architecture import parse_architecture_line
+
+    assert parse_architecture_line("\ufeff3,3,3 2\r") == [nv.Architecture((3, 3, 3), 2)]
+    arch_file = tmp_path / "archs.txt"
+    arch_file.write_bytes(b"\xef\xbb\xbf3,3,3 2\r\n# note\r\n2,2,2\t3\r\n")
+    out = cli("sweep", str(arch_file), "--dry-run")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["3,3,3 2", "2,2,2 3"]
+
+
+@pytest.mark.parametrize("widths", [{5, 1, 3}, frozenset({2, 3}), {3: 1, 4: 1}, np.array(3)])
+def test_unordered_or_scalar_widths_are_refused(widths):
+    with pytest.raises(InvalidInputError, match="widths must be a sequence"):
+        nv.Architecture(widths, 2)
+
+
+def test_exponents_zero_d_arrays_are_scalars_and_sets_are_refused():
+    assert nv.Architecture((3, 3, 3), np.array(3)) == nv.Architecture((3, 3, 3), 3)
+    assert nv.dimension((3, 3, 3), 2, primes=np.array(7)).primes == (7,)
+    with pytest.raises(InvalidInputError, match="got the set"):
+        nv.Architecture((3, 4, 5, 2), {2, 3})
+
+
+@pytest.mark.parametrize("args", [
+    ["degree", "2,1,2", "--timeout", "nan"],
+    ["degree", "2,1,2", "--timeout", "inf"],
+    ["learn", "2,1,2", "--runs", "2", "--rtol", "inf"],
+    ["learn", "2,1,2", "--runs", "2", "--lr", "nan"],
+    ["sweep", "--arch", "2,2 2", "--timeout", "nan", "--dry-run"],
+])
+def test_cli_real_options_refuse_nan_and_inf_before_any_work(args):
+    out = cli(*args, timeout=60)
+    assert_one_line_error(out, "is not a finite number")
+    assert out.returncode == 2 and out.stdout == ""  # refused at parse time: nothing was computed
+
+
+@pytest.mark.parametrize("args", [
+    ["learn", "2,1,2", "--runs", "2", "-o", ""],
+    ["equations", "2,1,2", "-o", ""],
+    ["sweep", "--arch", "2,2 2", "-o", ""],
+    ["analyze", ""],
+])
+def test_empty_paths_are_errors_not_the_current_directory(args):
+    assert_one_line_error(cli(*args, timeout=60), "must not be empty")
+
+
+def test_output_files_in_missing_folders_are_refused_before_the_work(tmp_path):
+    out = cli("equations", "2,1,2", "-o", str(tmp_path / "missing" / "eq.txt"), timeout=60)
+    assert_one_line_error(out, "is not an existing directory")
+    assert "part" not in out.stderr  # no equation was computed first
+    out = cli("equations", "2,1,2", "-o", str(tmp_path), timeout=60)
+    assert_one_line_error(out, "is a directory")
+
+
+@pytest.mark.parametrize("value", ["nan", "-5", "abc"])
+def test_analyze_reports_unreadable_rows_and_strict_fails_on_them(tmp_path, value):
+    csv = tmp_path / "results.csv"
+    csv.write_text("Widths,Activation,Ambient Dimension,Expected Dimension,Dimension\n"
+                   f'"[3, 3, 3]",2,18,15,15\n"[2, 2, 2]",2,6,6,{value}\n')
+    out = cli("analyze", str(csv), "-o", str(tmp_path / "report"), "--strict", timeout=60)
+    assert out.returncode == 1
+    assert "warning: results.csv:3: [2, 2, 2]" in out.stderr
+    doc = cli("analyze", str(csv), "-o", str(tmp_path / "report2"), "--json", timeout=60)
+    import json
+
+    payload = json.loads(doc.stdout)
+    assert doc.returncode == 0 and [row["line"] for row in payload["invalid"]] == [3]
+    assert "left out" in payload["statement"]
+
+
+@pytest.mark.parametrize("X,needle", [
+    (np.ones((10, 2)) * 1j, "real numbers"),
+    (np.array([["1", "2"]] * 10), "real numbers"),
+    (np.ones((10, 2)) * 1e200, r"below 1e\+150"),
+    (np.ones((1, 1, 10, 2)), "shape"),
+])
+def test_data_arrays_are_real_finite_and_representable(X, needle):
+    from neurovariety.learning import train
+
+    Y = np.ones(X.shape[:-1] + (2,)) if X.dtype.kind != "U" else np.ones((10, 2))
+    with pytest.raises(InvalidInputError, match=needle):
+        train((2, 1, 2), 2, X, Y, runs=2, seed=0)
+    with pytest.raises(InvalidInputError, match=needle):
+        nv.learning_degree((2, 1, 2), 2, data=(X, Y))
+
+
+def test_loss_matrices_that_overflow_are_an_error_not_infinities():
+    from neurovariety.loss import loss_matrices
+
+    X = np.random.default_rng(0).standard_normal((10, 2)) * 1e100  # representable, but X^4 is not
+    with pytest.raises(InvalidInputError, match="overflow double precision"):
+        loss_matrices((2, 1, 2), 2, X, np.ones((10, 2)))
+
+
+def test_data_larger_than_memory_is_refused_with_an_estimate():
+    from neurovariety.loss import make_data
+
+    with pytest.raises(ResourceLimitError, match="data points"):
+        make_data((2, 1, 2), 2, n=10**13)
+
+
+def test_memory_sizes_are_printed_honestly():
+    from neurovariety._resources import format_bytes
+
+    assert format_bytes(float("inf")) == "more than 10^308 bytes"
+    assert format_bytes(1024) == "1.0 KiB" and format_bytes(10) == "10 bytes"
+    with pytest.raises(ResourceLimitError, match="limit of 1.0 KiB"):
+        nv.dimension((3, 3, 3), 2, memory_limit=1024)
+
+
+def test_progress_environment_variable_typos_are_not_silent(monkeypatch):
+    import os
+
+    from neurovariety._progress import progress_enabled
+
+    monkeypatch.setenv("NEUROVARIETY_PROGRESS", "fasle")
+    with pytest.warns(RuntimeWarning, match="NEUROVARIETY_PROGRESS='fasle'"):
+        progress_enabled(None)  # display never stops a computation: auto, with a warning
+    monkeypatch.setenv("NEUROVARIETY_PROGRESS", " OFF ")
+    assert progress_enabled(None) is False
+    out = subprocess.run([sys.executable, "-m", "neurovariety", "filling", "--d0", "2", "--dL", "2", "--depth", "2",
+                          "--max-width", "2"], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "NEUROVARIETY_PROGRESS": "fasle2"})
+    assert out.returncode == 0
+    assert out.stderr.splitlines()[0].startswith("warning: NEUROVARIETY_PROGRESS='fasle2' is not one of")
+
+
+def test_worker_memory_limits_are_checked_at_parse_time_and_never_round_to_zero():
+    from neurovariety._resources.process import child_env
+
+    out = cli("sweep", "--arch", "2,2 2", "--memory-limit", str(10**20), "--dry-run", timeout=60)
+    assert_one_line_error(out, "--memory-limit")
+    assert out.returncode == 2
+    assert child_env(1, 1)["NEUROVARIETY_MEMORY_LIMIT"] == "1M"  # not "0M", which every job refused
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["learning-degree", "2,1,2", "--generic", "--unit"], "--generic and --unit cannot be used together"),
+    (["equations", "2,1,2", "--degree", "2", "--multidegree", "1,1"], "--degree and --multidegree cannot"),
+    (["equations", "2,1,2", "--degree", "2", "--max-degree", "3"], "--degree and --max-degree cannot"),
+    (["equations", "2,1,2", "--json", "--format", "m2"], "--json and --format cannot"),
+])
+def test_contradicting_options_are_refused_not_resolved_silently(args, needle):
+    out = cli(*args, timeout=60)
+    assert_one_line_error(out, needle)
+    assert out.returncode == 2
+
+
+@pytest.mark.parametrize("value", ["1_0", "２", "0x10"])
+def test_cli_integer_options_read_ascii_integers_only(value):
+    assert_one_line_error(cli("dim", "3,3,3", "--seed", value, timeout=60), "is not a valid integer")

@@ -22,6 +22,7 @@ import os
 import stat
 import sys
 import time
+import warnings
 from typing import Any, Optional, TextIO
 
 __all__ = ["progress_bar", "progress_enabled", "cli_progress", "log", "ENV_PROGRESS", "ProgressBar"]
@@ -52,11 +53,29 @@ def _widgets_available() -> bool:
         return False
 
 
+#: Unrecognised NEUROVARIETY_PROGRESS values already warned about (one warning per value).
+_WARNED: set[str] = set()
+
+
+def _env_setting() -> str:
+    """``NEUROVARIETY_PROGRESS`` normalised: a value of :data:`_ON`/:data:`_OFF`, or ``"auto"`` when
+    unset, empty or unrecognised -- the last with a warning, once (a typo like ``fasle`` must not
+    silently mean auto; progress display never stops a computation)."""
+    env = os.environ.get(ENV_PROGRESS, "").strip().lower()
+    if env in ("", "auto") or env in _ON or env in _OFF:
+        return env or "auto"
+    if env not in _WARNED:
+        _WARNED.add(env)
+        warnings.warn(f"{ENV_PROGRESS}={os.environ[ENV_PROGRESS]!r} is not one of {', '.join(sorted(_ON | _OFF))} "
+                      "or auto; using auto", RuntimeWarning, stacklevel=3)
+    return "auto"
+
+
 def progress_enabled(progress: Optional[bool]) -> bool:
     """Resolve ``progress`` (``None``: automatic, see the module docstring) to on/off."""
     if progress is not None:
         return bool(progress)
-    env = os.environ.get(ENV_PROGRESS, "auto").strip().lower()
+    env = _env_setting()
     if env in _ON:
         return True
     if env in _OFF:
@@ -83,7 +102,7 @@ def cli_progress(quiet: bool = False) -> Optional[bool]:
     """
     if quiet:
         return False
-    if os.environ.get(ENV_PROGRESS, "auto").strip().lower() in _ON | _OFF:
+    if _env_setting() in _ON | _OFF:
         return None
     if not getattr(sys.stderr, "isatty", lambda: False)() and _stderr_is_regular_file():
         return True

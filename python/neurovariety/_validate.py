@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Optional, Sequence, TypeVar
+from typing import Any, Mapping, Optional, Sequence, TypeVar
 
 import numpy as np
 
@@ -34,6 +34,8 @@ __all__ = [
     "choice",
     "flag",
     "integer_entries",
+    "real_array",
+    "sequence",
     "U64_MAX",
 ]
 
@@ -130,6 +132,55 @@ def flag(value: object, name: str) -> bool:
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     raise InvalidInputError(f"{name} must be True or False, got {value!r}")
+
+
+def sequence(value: object, name: str, what: str = "a sequence") -> list[Any]:
+    """The items of an *ordered* collection: a list, tuple, 1-d array or iterator.
+
+    Text, bytes, sets and mappings are refused (a set has no order: ``{5, 1}`` would silently
+    become ``(1, 5)``), and so are 0-d arrays (they look iterable but are one number).
+
+    >>> sequence((3, 3, 3), "widths")
+    [3, 3, 3]
+    >>> sequence({5, 1}, "widths")
+    Traceback (most recent call last):
+    ...
+    neurovariety.errors.InvalidInputError: widths must be a sequence (ordered, like a list or tuple), got the set {1, 5}
+    """
+    kind = ("set" if isinstance(value, (set, frozenset)) else "mapping" if isinstance(value, Mapping)
+            else "string" if isinstance(value, (str, bytes, bytearray)) else None)
+    if kind is not None:
+        raise InvalidInputError(f"{name} must be {what} (ordered, like a list or tuple), got the {kind} {value!r}")
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        raise InvalidInputError(f"{name} must be {what}, got the 0-d array {value!r}")
+    if not hasattr(value, "__iter__"):
+        raise InvalidInputError(f"{name} must be {what}, got {value!r}")
+    return list(value)
+
+
+def real_array(a: Any, name: str) -> np.ndarray:
+    """``a`` as a float64 array of real numbers: complex values, text, dates and other objects are
+    refused instead of being truncated or parsed (numpy would turn ``"1"`` into ``1.0`` and drop the
+    imaginary part of ``1j`` with only a warning).
+
+    >>> real_array([[1, 2]], "X").dtype
+    dtype('float64')
+    >>> real_array([1j], "X")
+    Traceback (most recent call last):
+    ...
+    neurovariety.errors.InvalidInputError: X must hold real numbers, got dtype complex128
+    """
+    try:
+        arr = np.asarray(a)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"{name} must be a numeric array, got {type(a).__name__}: {exc}") from None
+    if arr.dtype.kind == "O":
+        for x in arr.reshape(-1).tolist():
+            if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+                raise InvalidInputError(f"{name} must hold real numbers, found {x!r} ({type(x).__name__})")
+    elif arr.dtype.kind not in "biuf":
+        raise InvalidInputError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    return np.asarray(arr, dtype=np.float64)
 
 
 def integer_entries(a: Any, name: str) -> np.ndarray:

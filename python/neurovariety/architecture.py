@@ -25,11 +25,14 @@ Conventions used throughout the package (and by the Rust core):
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from math import comb, prod
 from typing import Any, Optional, Sequence, Union
 
-from ._validate import nonnegative_int, positive_int
+import numpy as np
+
+from ._validate import nonnegative_int, positive_int, sequence
 from .errors import InvalidInputError, ResourceLimitError
 
 __all__ = [
@@ -226,9 +229,7 @@ ArchitectureLike = Union[Architecture, Sequence[int]]
 
 
 def _validated_widths(widths: object) -> tuple[int, ...]:
-    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__iter__"):
-        raise InvalidInputError(f"widths must be a sequence of positive integers, got {widths!r}")
-    values = list(widths)
+    values = sequence(widths, "widths", "a sequence of positive integers")
     if len(values) < 2:
         raise InvalidInputError(f"an architecture needs at least 2 widths (d0, d1), got {values!r}")
     return tuple(positive_int(w, f"width d{i}", maximum=MAX_WIDTH) for i, w in enumerate(values))
@@ -240,8 +241,11 @@ def _validated_exponents(r: object, hidden: int, widths: tuple[int, ...]) -> tup
         raise InvalidInputError(
             f"r must be an int or a sequence of ints, got the string {r!r} (parse text with Architecture.parse)"
         )
+    if isinstance(r, np.ndarray) and r.ndim == 0:
+        r = r.item()  # a numpy 0-d array is one exponent, not a sequence
     if hasattr(r, "__iter__"):
-        rs = tuple(positive_int(x, f"exponent r_{i + 1}", maximum=MAX_EXPONENT) for i, x in enumerate(r))
+        items = sequence(r, "r", "an int or a sequence of ints")
+        rs = tuple(positive_int(x, f"exponent r_{i + 1}", maximum=MAX_EXPONENT) for i, x in enumerate(items))
         if len(rs) != hidden:
             raise InvalidInputError(
                 f"per-layer exponents must have one entry per hidden layer "
@@ -288,7 +292,7 @@ def _fields(text: str, what: str) -> list[str]:
     """Split ``text`` (one optional outer bracket pair) into non-empty fields; empty fields are errors."""
     if not isinstance(text, str):
         raise InvalidInputError(f"{what} must be text, got {text!r}")
-    s = text.strip()
+    s = _strip(text)
     if s and s[0] in _OPEN_CLOSE:
         if not s.endswith(_OPEN_CLOSE[s[0]]):
             raise InvalidInputError(f"unbalanced bracket in {what} {text!r}")
@@ -301,12 +305,21 @@ def _fields(text: str, what: str) -> list[str]:
     return parts
 
 
+#: One integer field: ASCII digits with an optional sign. Python's ``int`` also reads ``3_0`` as 30
+#: and non-ASCII digits, which in an architecture are typos, not numbers.
+_INT_FIELD = re.compile(r"[+-]?[0-9]+")
+
+
+def _strip(text: str) -> str:
+    """``text`` without surrounding whitespace and a leading byte-order mark (files from Windows tools)."""
+    return text.strip().removeprefix("\ufeff").strip()
+
+
 def _int_fields(text: str, what: str, example: str) -> tuple[int, ...]:
     parts = _fields(text, what)
-    try:
-        return tuple(int(p) for p in parts)
-    except ValueError:
-        raise InvalidInputError(f"could not parse {what} from {text!r}: expected integers like {example}") from None
+    if not all(_INT_FIELD.fullmatch(p) for p in parts):
+        raise InvalidInputError(f"could not parse {what} from {text!r}: expected integers like {example}")
+    return tuple(int(p) for p in parts)
 
 
 def parse_widths(text: str) -> tuple[int, ...]:
@@ -327,7 +340,7 @@ def parse_r(text: str) -> RSpec:
     (2, 3)
     """
     values = _int_fields(text, "exponent r", "2 or 2,3")
-    return values[0] if len(values) == 1 and text.strip()[:1] not in _OPEN_CLOSE else values
+    return values[0] if len(values) == 1 and _strip(text)[:1] not in _OPEN_CLOSE else values
 
 
 def parse_architecture_line(text: str) -> list[Architecture]:
@@ -344,9 +357,9 @@ def parse_architecture_line(text: str) -> list[Architecture]:
     >>> [str(a) for a in parse_architecture_line("{3,4,5,6} 2,3")]
     ['(3,4,5,6), r=2,3']
     """
-    s = text.strip()
-    if not s:
-        raise InvalidInputError("empty architecture; expected 'WIDTHS R' like '3,3,3 2'")
+    s = _strip(text) if isinstance(text, str) else text
+    if not isinstance(s, str) or not s:
+        raise InvalidInputError(f"empty architecture {text!r}; expected 'WIDTHS R' like '3,3,3 2'")
     if s[0] in _OPEN_CLOSE:
         end = s.find(_OPEN_CLOSE[s[0]])
         if end < 0:

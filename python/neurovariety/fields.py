@@ -59,6 +59,8 @@ def validate_primes(primes: Union[None, int, Sequence[int]], name: str = "primes
     """A non-empty tuple of distinct primes (``None``: :data:`DEFAULT_PRIMES`)."""
     if primes is None:
         return DEFAULT_PRIMES
+    if isinstance(primes, np.ndarray) and primes.ndim == 0:
+        primes = primes.item()  # a 0-d array is one prime
     if isinstance(primes, (int, np.integer)) and not isinstance(primes, bool):
         primes = [int(primes)]
     if isinstance(primes, (str, bytes)) or not isinstance(primes, Iterable):

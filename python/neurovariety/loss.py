@@ -20,12 +20,16 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ._validate import optional_positive_int
+from ._resources import check_memory
+from ._validate import optional_positive_int, real_array
 from ._validate import seed as validate_seed
 from .architecture import Architecture, ArchitectureLike, RSpec, monomial_exponents
 from .errors import InvalidInputError
 
-__all__ = ["make_data", "monomial_matrix", "loss_matrices", "check_data"]
+__all__ = ["make_data", "monomial_matrix", "loss_matrices", "check_data", "MAX_DATA_ABS"]
+
+#: Data entries must be smaller than this: their squares (and mean squares) stay finite in float64.
+MAX_DATA_ABS = 1e150
 
 
 def make_data(
@@ -42,6 +46,7 @@ def make_data(
     assert n is not None
     if n < m:
         raise InvalidInputError(f"need n >= M = {m} data points for {arch}, got n={n}")
+    check_memory(f"{n:,} data points for {arch}", 8.0 * n * (arch.d0 + arch.dL + arch.num_monomials))
     rng = np.random.default_rng(validate_seed(seed))
     return rng.standard_normal((n, arch.d0)), rng.standard_normal((n, arch.dL))
 
@@ -59,22 +64,28 @@ def monomial_matrix(X: np.ndarray, degree: int) -> np.ndarray:
 
 
 def check_data(arch: Architecture, X: Any, Y: Any) -> tuple[np.ndarray, np.ndarray]:
-    """``X``, ``Y`` as float arrays of shapes (..., n, d0), (..., n, dL) with n >= M, finite."""
-    try:
-        X = np.asarray(X, dtype=np.float64)
-        Y = np.asarray(Y, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(f"data X, Y must be numeric arrays: {exc}") from None
-    if X.ndim < 2 or X.shape[-1] != arch.d0:
-        raise InvalidInputError(f"X must have shape (n, d0={arch.d0}), got {X.shape}")
-    if Y.ndim < 2 or Y.shape[-1] != arch.dL:
-        raise InvalidInputError(f"Y must have shape (n, dL={arch.dL}), got {Y.shape}")
+    """``X``, ``Y`` as float arrays of shapes ([K,] n, d0), ([K,] n, dL) with n >= M, finite.
+
+    Only real numbers are data (complex values and text are refused, not truncated or parsed), and
+    entries must be below :data:`MAX_DATA_ABS` in size so that squares and the mean-square scaling
+    stay finite in double precision.
+    """
+    X = real_array(X, "data X")
+    Y = real_array(Y, "data Y")
+    if X.ndim not in (2, 3) or X.shape[-1] != arch.d0:
+        raise InvalidInputError(f"X must have shape (n, d0={arch.d0}) or (K, n, d0), got {X.shape}")
+    if Y.ndim not in (2, 3) or Y.shape[-1] != arch.dL:
+        raise InvalidInputError(f"Y must have shape (n, dL={arch.dL}) or (K, n, dL), got {Y.shape}")
     if X.shape[-2] != Y.shape[-2]:
         raise InvalidInputError(f"X and Y must have the same number of rows, got {X.shape[-2]} and {Y.shape[-2]}")
     if X.shape[-2] < arch.num_monomials:
         raise InvalidInputError(f"need at least M = {arch.num_monomials} data points for {arch}, got {X.shape[-2]}")
     if not (np.isfinite(X).all() and np.isfinite(Y).all()):
         raise InvalidInputError("data X, Y must be finite")
+    largest = max(float(np.abs(X).max(initial=0.0)), float(np.abs(Y).max(initial=0.0)))
+    if largest >= MAX_DATA_ABS:
+        raise InvalidInputError(f"data X, Y must have entries below {MAX_DATA_ABS:g} in absolute value (their squares "
+                                f"overflow double precision), got {largest:g}; rescale the data")
     return X, Y
 
 
@@ -82,9 +93,13 @@ def loss_matrices(widths: ArchitectureLike, r: Optional[RSpec], X: Any, Y: Any) 
     """``(A, B, c0)`` with ``loss(C) = tr(C A C^T) - 2 tr(C B) + c0`` (mean over the data)."""
     arch = Architecture.coerce(widths, r)
     X, Y = check_data(arch, X, Y)
-    mx = monomial_matrix(X, arch.degree)
     n = X.shape[-2]
-    A = np.swapaxes(mx, -1, -2) @ mx / n
-    B = np.swapaxes(mx, -1, -2) @ Y / n
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked just below
+        mx = monomial_matrix(X, arch.degree)
+        A = np.swapaxes(mx, -1, -2) @ mx / n
+        B = np.swapaxes(mx, -1, -2) @ Y / n
     c0 = (Y * Y).sum(axis=(-1, -2)) / n
+    if not (np.isfinite(A).all() and np.isfinite(B).all()):
+        raise InvalidInputError(f"the loss matrices of {arch} overflow double precision: the data reach "
+                                f"{float(np.abs(X).max()):g} and enter with degree {arch.degree}; rescale X")
     return A, B, c0

@@ -50,10 +50,22 @@ def memory_limit(limit: Optional[int] = None) -> int:
 
 
 def format_bytes(n: float) -> str:
-    """``1.50 GiB``, ``12.0 MiB``."""
+    """``1.50 GiB``, ``12.0 MiB``, ``512 bytes``; estimates beyond float range say so.
+
+    >>> format_bytes(1.5 * 2**30), format_bytes(2**20), format_bytes(1024), format_bytes(float("inf"))
+    ('1.50 GiB', '1.0 MiB', '1.0 KiB', 'more than 10^308 bytes')
+    """
+    if not n < float("inf"):  # inf (an estimate that overflowed a float) or nan
+        return "more than 10^308 bytes"
+    if n >= 1 << 50:
+        return f"{n / 2**30:.3g} GiB"
     if n >= 1 << 30:
         return f"{n / 2**30:.2f} GiB"
-    return f"{n / 2**20:.1f} MiB"
+    if n >= 1 << 20:
+        return f"{n / 2**20:.1f} MiB"
+    if n >= 1 << 10:
+        return f"{n / 2**10:.1f} KiB"
+    return f"{int(n)} bytes"
 
 
 def check_memory(what: str, nbytes: float, limit: Optional[int] = None) -> None:

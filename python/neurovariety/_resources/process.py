@@ -225,7 +225,8 @@ def child_env(threads: int, memory_limit_mb: Optional[int] = None) -> dict[str, 
     if memory_limit_mb:
         # The engine then refuses oversized work up front (ResourceLimitError) instead of
         # running into the hard address-space limit midway.
-        env.setdefault("NEUROVARIETY_MEMORY_LIMIT", f"{int(memory_limit_mb * 0.8)}M")
+        # (at least 1 MiB: "0M" would be refused by every job as an invalid limit)
+        env.setdefault("NEUROVARIETY_MEMORY_LIMIT", f"{max(1, int(memory_limit_mb * 0.8))}M")
     # N workers on N cores: a per-process thread pool of all cores would oversubscribe the machine.
     for var in ("RAYON_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, str(threads))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 from typing import Any, Optional, Sequence
 
 import click
@@ -84,8 +85,25 @@ def _exit_code(result: Any) -> int:
     return result if isinstance(result, int) else 0
 
 
+def _uncaught(exc: Exception) -> int:
+    """One line for an error no command mapped: bad input (e.g. an environment variable read
+    outside a command's error handling) exits 2 like every usage error, anything else 1."""
+    from ..errors import InvalidInputError  # noqa: PLC0415 - keeps start-up light
+
+    if isinstance(exc, InvalidInputError):
+        click.echo(f"Error: {exc}", err=True)
+        return 2
+    click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+    return 1
+
+
+def _one_line_warning(message: Any, category: Any, filename: str, lineno: int, line: Optional[str] = None) -> str:
+    return f"warning: {message}\n"
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Entry point: run the CLI and exit with its status, turning any error into one line on stderr."""
+    warnings.formatwarning = _one_line_warning  # a program prints "warning: ...", not source lines
     try:
         rc = _exit_code(cli.main(args=list(argv) if argv is not None else None, prog_name="neurovariety",
                                  standalone_mode=False))
@@ -101,6 +119,5 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     except BrokenPipeError:  # e.g. `neurovariety ... | head`
         rc = 0
     except Exception as exc:  # noqa: BLE001 - the CLI promises one line, no traceback
-        click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
-        rc = 1
+        rc = _uncaught(exc)
     sys.exit(rc)

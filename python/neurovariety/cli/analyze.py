@@ -11,7 +11,7 @@ from ..analysis import load_results, run_checks
 from ..report import STEPS, write_report
 from ..report import reproduce as run_reproduce
 from ..report.reproduce import SWEEP_SEED
-from .options import emit_json, json_option, library_errors, progress_for, quiet_option
+from .options import POSITIVE_FLOAT, IntRange, NonEmptyPath, emit_json, json_option, library_errors, progress_for, quiet_option
 
 __all__ = ["analyze", "reproduce"]
 
@@ -24,12 +24,12 @@ def _checks_statement(what: str, summary: dict[str, Any], failing: list[str]) ->
 
 
 @click.command("analyze", short_help="Check sweep results against theory; write an HTML report.")
-@click.argument("results", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("report"),
+@click.argument("results", nargs=-1, required=True, type=NonEmptyPath(path_type=Path))
+@click.option("-o", "--out", type=NonEmptyPath(file_okay=False, path_type=Path), default=Path("report"),
               show_default=True, help="Report directory (index.html, summary.json, checks/, PNGs).")
 @click.option("--check", "checks", multiple=True, metavar="NAME", help="Run only this check (repeatable). Default: all.")
 @click.option("--title", default="neurovariety report", show_default=True, help="Title of the report.")
-@click.option("--max-rows", type=click.IntRange(min=1), default=200, show_default=True,
+@click.option("--max-rows", type=IntRange(min=1), default=200, show_default=True,
               help="Rows shown per table in index.html (the CSVs under checks/ are complete).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when a check that should hold has a failing row.")
 @json_option
@@ -47,31 +47,45 @@ def analyze(results: tuple[Path, ...], out: Path, checks: tuple[str, ...], title
     """
     with library_errors():
         df = load_results(list(results))
+        invalid = _report_invalid(df.attrs.get("invalid", []), quiet=quiet or as_json)
         selected = run_checks(df, list(checks) or None, echo=not (quiet or as_json))
         summary = write_report(df, out, title=title, checks=selected, max_rows=max_rows, sources=[p.name for p in results])
     failing = [n for n, r in selected.items() if r.failed and r.expected_to_hold]
     if as_json:
+        statement = _checks_statement(f"{len(df)} rows", summary, failing)
+        if invalid:
+            statement += f" {len(invalid)} unreadable row(s) were left out (see 'invalid')."
         emit_json("analysis", {"rows": len(df), "report": str(out / "index.html"), "checks": summary, "failing": failing,
-                               "seed": None, "statement": _checks_statement(f"{len(df)} rows", summary, failing)})
+                               "invalid": invalid, "seed": None, "statement": statement})
     elif not quiet:
         click.echo(f"wrote {out / 'index.html'} and {out / 'summary.json'} ({len(df)} rows)")
-    if strict and failing:
+    if strict and (failing or invalid):
         raise click.exceptions.Exit(1)
 
 
+def _report_invalid(invalid: list[dict[str, Any]], quiet: bool) -> list[dict[str, Any]]:
+    """Rows left out because their dimension is unreadable, one ``warning:`` line each on stderr
+    (never silently: a dropped row could be the counterexample). ``--strict`` makes them an error."""
+    if not quiet:
+        for row in invalid:
+            click.echo(f"warning: {row['source']}:{row['line']}: {row['widths']}: dimension {row['value']!r} left out "
+                       f"({row['reason']})", err=True)
+    return [{k: (int(v) if k == "line" else str(v)) for k, v in row.items()} for row in invalid]
+
+
 @click.command("reproduce", short_help="Reproduce the paper's computations into one report.")
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("report"),
+@click.option("-o", "--out", type=NonEmptyPath(file_okay=False, path_type=Path), default=Path("report"),
               show_default=True, help="Output directory: sweep CSVs, cached steps and the report. "
                                       "Rerunning with the same directory resumes.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
+@click.option("--timeout", type=POSITIVE_FLOAT, default=20.0, show_default=True,
               help="Seconds per architecture in the sweep.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+@click.option("-j", "--jobs", type=IntRange(min=1), default=None,
               help="Worker processes for the sweep [default: the core count].")
 @click.option("--step", "steps", multiple=True, type=click.Choice(list(STEPS)),
               help="Run only these steps (repeatable). Default: all.")
-@click.option("--step-timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
+@click.option("--step-timeout", type=POSITIVE_FLOAT, default=120.0, show_default=True,
               help="Seconds allowed to Example 4.4 and to the learning experiment each.")
-@click.option("--learning-runs", type=click.IntRange(min=1), default=300, show_default=True,
+@click.option("--learning-runs", type=IntRange(min=1), default=300, show_default=True,
               help="Random initialisations in the (2,2,3) learning experiment.")
 @click.option("--quick", is_flag=True, help="A small grid (seconds): a smoke test of the pipeline.")
 @json_option

@@ -14,9 +14,12 @@ import click
 from ..architecture import Architecture, RSpec
 from ..critical import CriticalPointsResult, critical_points
 from .options import (
+    POSITIVE_FLOAT,
     WIDTHS,
+    IntRange,
     architecture,
     emit_json,
+    exclusive,
     json_option,
     library_errors,
     progress_for,
@@ -35,11 +38,11 @@ def _monodromy_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.argument("widths", type=WIDTHS),
         r_option,
         seed_option,
-        click.option("--max-loops", type=click.IntRange(min=1), default=100, show_default=True,
+        click.option("--max-loops", type=IntRange(min=1), default=100, show_default=True,
                      help="Maximum number of monodromy loops."),
-        click.option("--stop-after", type=click.IntRange(min=1), default=5, show_default=True,
+        click.option("--stop-after", type=IntRange(min=1), default=5, show_default=True,
                      help="Loops without a new solution before the trace test is tried."),
-        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+        click.option("--timeout", type=POSITIVE_FLOAT, default=None,
                      help="Stop monodromy after this many seconds (the count is then a lower bound)."),
         click.option("--exact/--no-exact", default=None,
                      help="Also count exactly over F_p with a Groebner basis (default: only the tiniest cases)."),
@@ -74,10 +77,11 @@ def _print(arch: Architecture, weights: str, res: CriticalPointsResult) -> None:
 
 @click.command("learning-degree", short_help="Learning degree (critical points of the data loss on V).")
 @_monodromy_options
-@click.option("--data", "weights", flag_value="data", default=True, hidden=True)
-@click.option("--generic", "weights", flag_value="generic", help="Generic positive definite weight: the generic ED degree.")
-@click.option("--unit", "weights", flag_value="unit", help="Identity weight on the coefficients: the unit ED degree.")
-def learning_degree_command(widths: tuple[int, ...], r: RSpec, weights: str, **options: Any) -> None:
+@click.option("--data", "data", is_flag=True, hidden=True)
+@click.option("--generic", "generic", is_flag=True, help="Generic positive definite weight: the generic ED degree.")
+@click.option("--unit", "unit", is_flag=True, help="Identity weight on the coefficients: the unit ED degree.")
+def learning_degree_command(widths: tuple[int, ...], r: RSpec, data: bool, generic: bool, unit: bool,
+                            **options: Any) -> None:
     """Number of complex critical points of the squared loss of generic data on V_{WIDTHS, r}.
 
     Prints whether the count is verified (trace test or exact finite-field count) or a lower
@@ -87,7 +91,8 @@ def learning_degree_command(widths: tuple[int, ...], r: RSpec, weights: str, **o
     Example:
       neurovariety learning-degree 2,2,3 -r 2
     """
-    _run(widths, r, weights, options)
+    exclusive(("data", "generic", "unit"))
+    _run(widths, r, "generic" if generic else "unit" if unit else "data", options)
 
 
 @click.command("ed-degree", short_help="Euclidean distance degree of V (generic weight).")

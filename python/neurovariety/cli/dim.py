@@ -8,7 +8,7 @@ import click
 
 from ..architecture import RSpec
 from ..dimension import dimension
-from .options import INTEGERS, WIDTHS, architecture, emit_json, json_option, library_errors, r_option, seed_option
+from .options import INTEGERS, WIDTHS, IntRange, architecture, emit_json, json_option, library_errors, r_option, seed_option
 
 __all__ = ["dim_command"]
 
@@ -18,7 +18,7 @@ __all__ = ["dim_command"]
 @r_option
 @click.option("--method", type=click.Choice(["auto", "evaluation", "monomial"]), default="auto", show_default=True,
               help="evaluation: rank of gradients at random points; monomial: the paper's Algorithm 1 exactly.")
-@click.option("--trials", type=click.IntRange(min=1, max=1000), default=2, show_default=True,
+@click.option("--trials", type=IntRange(min=1, max=1000), default=2, show_default=True,
               help="Maximum number of random trials (stops early once certified).")
 @click.option("--primes", type=INTEGERS, default=None,
               help="Comma-separated primes [default: 1048583, then 2^61-1 to confirm an uncertified rank].")

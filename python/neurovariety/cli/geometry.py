@@ -11,7 +11,9 @@ from ..architecture import RSpec
 from ..equations import hilbert_function
 from ..geometry import degree, identifiability, is_on_variety
 from .options import (
+    POSITIVE_FLOAT,
     WIDTHS,
+    IntRange,
     architecture,
     emit_json,
     json_option,
@@ -30,7 +32,7 @@ __all__ = ["degree_command", "member_command", "identifiability_command", "hilbe
 @r_option
 @seed_option
 @click.option("--multidegree/--no-multidegree", default=None, help="Also the multidegree in (P^(M-1))^dL (default: when feasible).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, help="Stop monodromy after this many seconds.")
+@click.option("--timeout", type=POSITIVE_FLOAT, default=None, help="Stop monodromy after this many seconds.")
 @json_option
 @quiet_option
 def degree_command(widths: tuple[int, ...], r: RSpec, seed: Optional[int], multidegree: Optional[bool],
@@ -107,7 +109,7 @@ def identifiability_command(widths: tuple[int, ...], r: RSpec, seed: Optional[in
 @click.command("hilbert", short_help="Hilbert function of V up to a degree (proved bounds).")
 @click.argument("widths", type=WIDTHS)
 @r_option
-@click.option("--max-degree", type=click.IntRange(min=1, max=64), default=4, show_default=True, help="Largest total degree.")
+@click.option("--max-degree", type=IntRange(min=1, max=64), default=4, show_default=True, help="Largest total degree.")
 @click.option("--multigraded/--no-multigraded", default=None, help="One grading per output (default: when dL > 1).")
 @seed_option
 @json_option

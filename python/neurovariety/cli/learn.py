@@ -34,7 +34,9 @@ from ..learning import (
     variety_dimension,
 )
 from .options import (
+    POSITIVE_FLOAT,
     WIDTHS,
+    IntRange,
     architecture,
     json_option,
     library_errors,
@@ -55,14 +57,14 @@ def _common(f: Callable[..., Any]) -> Callable[..., Any]:
     for opt in reversed([
         click.argument("widths", type=WIDTHS),
         r_option,
-        click.option("--steps", type=click.IntRange(min=0), default=None, help=_STEPS_HELP),
+        click.option("--steps", type=IntRange(min=0), default=None, help=_STEPS_HELP),
         click.option("--optimizer", type=click.Choice(list(OPTIMIZERS)), default="lm", show_default=True,
                      help="lm: Levenberg-Marquardt (converges in few steps); gd: gradient descent; adam."),
-        click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
+        click.option("--lr", type=POSITIVE_FLOAT, default=None,
                      help="Step size (gd 0.05, adam 0.01) or initial damping (lm 1e-3)."),
-        click.option("--tol", type=click.FloatRange(min=0, min_open=True), default=1e-10, show_default=True,
+        click.option("--tol", type=POSITIVE_FLOAT, default=1e-10, show_default=True,
                      help="Gradient-norm tolerance (normalised data units)."),
-        click.option("--points", "-n", type=click.IntRange(min=1), default=None,
+        click.option("--points", "-n", type=IntRange(min=1), default=None,
                      help="Data points per data set (default max(10, 2M))."),
         seed_option,
         json_option,
@@ -125,8 +127,8 @@ def _write_learn(out_dir: Path, summary: dict[str, Any], learned: LearnedFunctio
 
 @click.command("learn", short_help="Train many networks; count the distinct functions learned.")
 @_common
-@click.option("--runs", type=click.IntRange(min=1), default=1000, show_default=True, help="Random initialisations.")
-@click.option("--rtol", type=click.FloatRange(min=0, min_open=True), default=1e-4, show_default=True,
+@click.option("--runs", type=IntRange(min=1), default=1000, show_default=True, help="Random initialisations.")
+@click.option("--rtol", type=POSITIVE_FLOAT, default=1e-4, show_default=True,
               help="Relative tolerance for 'same function'.")
 @out_option(None, "Write summary.json, functions.png and runs.csv to this directory.")
 def learn(widths: tuple[int, ...], r: RSpec, steps: Optional[int], optimizer: str, lr: Optional[float], tol: float,
@@ -181,8 +183,8 @@ def _realisability_line(arch: Architecture, sw: SweepResult, datasets: int) -> s
 
 @click.command("learn-sweep", short_help="The learning experiment over many random data sets.")
 @_common
-@click.option("--datasets", type=click.IntRange(min=1), default=100, show_default=True, help="Random data sets.")
-@click.option("--runs", type=click.IntRange(min=0), default=20, show_default=True,
+@click.option("--datasets", type=IntRange(min=1), default=100, show_default=True, help="Random data sets.")
+@click.option("--runs", type=IntRange(min=0), default=20, show_default=True,
               help="Initialisations per data set (0: only decide realisability of the minimiser).")
 @out_option(None, "Write sweep.json, sweep.csv and sweep.png to this directory.")
 def learn_sweep(widths: tuple[int, ...], r: RSpec, steps: Optional[int], optimizer: str, lr: Optional[float], tol: float,

@@ -13,6 +13,7 @@ from ..architecture import RSpec
 from .options import (
     INTEGERS,
     WIDTHS,
+    IntRange,
     emit_json,
     json_option,
     library_errors,
@@ -28,7 +29,7 @@ __all__ = ["threshold_command", "filling_command"]
 
 @click.command("threshold", short_help="Activation degree threshold of an architecture.")
 @click.argument("widths", type=WIDTHS)
-@click.option("--max-r", type=click.IntRange(min=1, max=2**32 - 1), default=None,
+@click.option("--max-r", type=IntRange(min=1, max=2**32 - 1), default=None,
               help="Check no exponent above this [default: up to the proved bound].")
 @seed_option
 @json_option
@@ -71,15 +72,15 @@ def _max_width(values: tuple[int, ...]) -> Union[int, tuple[int, ...]]:
 
 
 @click.command("filling", short_help="Minimal filling architectures, with completeness proofs.")
-@click.option("--d0", type=click.IntRange(min=1), required=True, help="Input width.")
-@click.option("--dL", "dl", type=click.IntRange(min=1), required=True, help="Output width.")
+@click.option("--d0", type=IntRange(min=1), required=True, help="Input width.")
+@click.option("--dL", "dl", type=IntRange(min=1), required=True, help="Output width.")
 @r_option
-@click.option("--depth", type=click.IntRange(min=2), required=True, help="Number of weight matrices L.")
+@click.option("--depth", type=IntRange(min=2), required=True, help="Number of weight matrices L.")
 @click.option("--max-width", type=INTEGERS, required=True, help="Largest hidden width searched (one, or one per layer).")
-@click.option("--min-width", type=click.IntRange(min=1), default=1, show_default=True, help="Smallest hidden width searched.")
+@click.option("--min-width", type=IntRange(min=1), default=1, show_default=True, help="Smallest hidden width searched.")
 @click.option("--regions/--no-regions", default=True, show_default=True,
               help="Also close (or report open) the regions of wider architectures.")
-@click.option("--jobs", type=click.IntRange(min=1, max=1024), default=None,
+@click.option("--jobs", type=IntRange(min=1, max=1024), default=None,
               help="Worker processes [default: every core for long searches, else this process].")
 @seed_option
 @json_option

@@ -12,7 +12,20 @@ from .._progress import progress_enabled
 from ..errors import InvalidInputError, ResourceLimitError
 from ..sweep import DEFAULT_MAX_JOBS, Selection, SweepWarning, arch_line, run_sweep, select_architectures
 from ..sweep.run import SweepSummary, validate_sweep
-from .options import INTEGERS, emit_json, json_option, progress_for, quiet_option, seed_option
+from .options import (
+    INTEGERS,
+    POSITIVE_FLOAT,
+    IntRange,
+    NonEmptyPath,
+    emit_json,
+    json_option,
+    progress_for,
+    quiet_option,
+    seed_option,
+)
+
+#: The largest address-space limit a worker can be given (2^63 bytes, the kernel's rlimit type).
+MAX_MEMORY_LIMIT_MB = (2**63 - 1) >> 20
 
 _EPILOG = """\b
 Examples:
@@ -114,7 +127,7 @@ def _dry_run(selection: Selection, as_json: bool, seed: Optional[int]) -> None:
 
 
 @click.command("sweep", epilog=_EPILOG, short_help="Dimensions of many architectures, with per-job timeouts.")
-@click.argument("arch_file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("arch_file", required=False, type=NonEmptyPath(dir_okay=False, allow_dash=True))
 @click.option("--arch", "archs", multiple=True, metavar='"WIDTHS R"',
               help='An architecture "WIDTHS R" as in ARCH_FILE, e.g. --arch "3,3,3 2". Repeatable.')
 @click.option("--depth", metavar="RANGE", help="Grid: number of weight matrices L, e.g. 2..4.")
@@ -123,18 +136,18 @@ def _dry_run(selection: Selection, as_json: bool, seed: Optional[int]) -> None:
 @click.option("--non-increasing", is_flag=True, help="Grid filter: only d0 >= d1 >= ... >= dL.")
 @click.option("--d0", metavar="RANGE", help="Grid filter: allowed input widths d0, e.g. 2 or 2..3.")
 @click.option("--dL", "--dl", "d_last", metavar="RANGE", help="Grid filter: allowed output widths dL.")
-@click.option("--max-params", type=click.IntRange(min=1), help="Grid filter: at most this many weights.")
-@click.option("--max-jobs", type=click.IntRange(min=1), default=DEFAULT_MAX_JOBS, show_default=True,
+@click.option("--max-params", type=IntRange(min=1), help="Grid filter: at most this many weights.")
+@click.option("--max-jobs", type=IntRange(min=1), default=DEFAULT_MAX_JOBS, show_default=True,
               help="Refuse sweeps of more architectures than this (grids are counted, not enumerated).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+@click.option("--timeout", type=POSITIVE_FLOAT, default=60.0, show_default=True,
               help="Seconds per architecture; the job's process is killed past it.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", "-j", type=IntRange(min=1), default=None,
               help="Worker processes [default: the number of usable cores].")
-@click.option("-o", "--out", default="results.csv", show_default=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--out", default="results.csv", show_default=True, type=NonEmptyPath(dir_okay=False),
               help="Results CSV.")
-@click.option("--timeouts", type=click.Path(dir_okay=False),
+@click.option("--timeouts", type=NonEmptyPath(dir_okay=False),
               help="Timed-out architectures [default: timeout.csv next to --out].")
-@click.option("--errors", type=click.Path(dir_okay=False),
+@click.option("--errors", type=NonEmptyPath(dir_okay=False),
               help="Crashed architectures with the reason [default: errors.csv next to --out].")
 @click.option("--resume", is_flag=True, help="Skip architectures already in the three files; append.")
 @click.option("--overwrite", is_flag=True, help="Replace existing output files.")
@@ -142,10 +155,10 @@ def _dry_run(selection: Selection, as_json: bool, seed: Optional[int]) -> None:
 @click.option("--method", type=click.Choice(["auto", "evaluation", "monomial"]),
               help="Passed to neurovariety.dimension.")
 @click.option("--primes", type=INTEGERS, metavar="P1,P2", help="Primes passed to neurovariety.dimension.")
-@click.option("--trials", type=click.IntRange(min=1), help="Trials passed to neurovariety.dimension.")
+@click.option("--trials", type=IntRange(min=1), help="Trials passed to neurovariety.dimension.")
 @seed_option
 @click.option("--shuffle", is_flag=True, help="Run in a random order fixed by --seed (steadier ETA).")
-@click.option("--memory-limit", type=click.IntRange(min=1), metavar="MB",
+@click.option("--memory-limit", type=IntRange(min=1, max=MAX_MEMORY_LIMIT_MB), metavar="MB",
               help="Address-space limit per worker; exceeding it is recorded as an error.")
 @click.option("--dry-run", is_flag=True, help="Print the architectures that would run and exit.")
 @json_option
