@@ -307,3 +307,25 @@ def test_contradicting_options_are_refused_not_resolved_silently(args, needle):
 @pytest.mark.parametrize("value", ["1_0", "２", "0x10"])
 def test_cli_integer_options_read_ascii_integers_only(value):
     assert_one_line_error(cli("dim", "3,3,3", "--seed", value, timeout=60), "is not a valid integer")
+
+
+@pytest.mark.parametrize("text", ["2,,3", "2,3,", "1_0", "３..３", "2..", "..3"])
+def test_sweep_ranges_refuse_empty_fields_and_non_ascii_digits(text):
+    from neurovariety.sweep import parse_int_set
+
+    with pytest.raises(InvalidInputError, match="empty field|could not parse"):
+        parse_int_set(text, "exponent r")
+
+
+def test_learning_helpers_validate_their_arguments():
+    from neurovariety import learning
+
+    with pytest.raises(ResourceLimitError, match="training"):
+        X, Y = learning.make_data((2, 2, 3), 2, seed=0)
+        learning.train((2, 2, 3), 2, X, Y, runs=10**12, progress=False)
+    with pytest.raises(InvalidInputError, match="at most n"):
+        learning.wilson_interval(5, 3)
+    with pytest.raises(InvalidInputError, match="successes"):
+        learning.wilson_interval(1.5, 3)
+    with pytest.raises(InvalidInputError, match="TrainResult"):
+        learning.count_learned_functions(5)

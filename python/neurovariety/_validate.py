@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from typing import Any, Mapping, Optional, Sequence, TypeVar
 
 import numpy as np
@@ -23,6 +24,7 @@ import numpy as np
 from .errors import InvalidInputError
 
 __all__ = [
+    "INT_FIELD",
     "integer",
     "positive_int",
     "nonnegative_int",
@@ -38,6 +40,10 @@ __all__ = [
     "sequence",
     "U64_MAX",
 ]
+
+#: One integer field of text input: ASCII digits with an optional sign. Python's ``int`` also reads
+#: ``3_0`` as 30 and non-ASCII digits, which in widths, exponents and ranges are typos, not numbers.
+INT_FIELD = re.compile(r"[+-]?[0-9]+")
 
 #: Largest value a Rust ``u64`` argument can hold.
 U64_MAX = 2**64 - 1

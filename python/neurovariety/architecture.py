@@ -25,14 +25,13 @@ Conventions used throughout the package (and by the Rust core):
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass, field
 from math import comb, prod
 from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
-from ._validate import nonnegative_int, positive_int, sequence
+from ._validate import INT_FIELD, nonnegative_int, positive_int, sequence
 from .errors import InvalidInputError, ResourceLimitError
 
 __all__ = [
@@ -305,9 +304,6 @@ def _fields(text: str, what: str) -> list[str]:
     return parts
 
 
-#: One integer field: ASCII digits with an optional sign. Python's ``int`` also reads ``3_0`` as 30
-#: and non-ASCII digits, which in an architecture are typos, not numbers.
-_INT_FIELD = re.compile(r"[+-]?[0-9]+")
 
 
 def _strip(text: str) -> str:
@@ -317,7 +313,7 @@ def _strip(text: str) -> str:
 
 def _int_fields(text: str, what: str, example: str) -> tuple[int, ...]:
     parts = _fields(text, what)
-    if not all(_INT_FIELD.fullmatch(p) for p in parts):
+    if not all(INT_FIELD.fullmatch(p) for p in parts):
         raise InvalidInputError(f"could not parse {what} from {text!r}: expected integers like {example}")
     return tuple(int(p) for p in parts)
 

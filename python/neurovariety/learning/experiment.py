@@ -26,6 +26,7 @@ from .._display import Displayable, Table
 from .._validate import nonnegative_int, positive_int
 from .._validate import seed as validate_seed
 from ..architecture import Architecture, ArchitectureLike, RSpec
+from ..errors import InvalidInputError
 from ..loss import make_data
 from .classify import OUTCOMES, classify_runs
 from .closed_form import checked_critical_points
@@ -41,8 +42,12 @@ def wilson_interval(successes: int, n: int, z: float = 1.96) -> Optional[tuple[f
     >>> [round(v, 4) for v in wilson_interval(50, 100)]
     [0.4038, 0.5962]
     """
+    n = nonnegative_int(n, "n")
+    successes = nonnegative_int(successes, "successes")
     if n == 0:
         return None
+    if successes > n:
+        raise InvalidInputError(f"successes must be at most n = {n}, got {successes}")
     p = successes / n
     den = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / den

@@ -305,6 +305,8 @@ def count_learned_functions(
     >>> count_learned_functions(res).outcomes["unconverged"]
     4
     """
+    if not isinstance(result, TrainResult):
+        raise InvalidInputError(f"result must be the TrainResult of learning.train, got {type(result).__name__}")
     rtol = positive_float(rtol, "rtol")
     boundary_rtol = positive_float(boundary_rtol, "boundary_rtol")
     K = result.X.shape[0]

@@ -23,6 +23,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from .._display import Displayable, Table
+from .._resources import check_memory
 from .._validate import positive_float
 from .._validate import seed as validate_seed
 from ..architecture import Architecture, ArchitectureLike, RSpec
@@ -254,6 +255,8 @@ def train(
     settings = Settings.validated(optimizer, runs, steps, lr, tol, line_search, history)
     seed = validate_seed(seed)
     init_scale = positive_float(init_scale, "init_scale")
+    # weights, gradients and the optimiser's per-run matrices: a few N x N blocks per run
+    check_memory(f"training {settings.runs:,} runs", 8.0 * settings.runs * (arch.num_params + 4) ** 2 * 4)
     data = _Data.prepare(arch, X, Y, data_index, settings.runs)
     theta = _initial_weights(arch, data, settings.runs, seed, init_scale, init)
     t0 = time.perf_counter()

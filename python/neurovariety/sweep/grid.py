@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Optional, Union
 
-from .._validate import positive_int
+from .._validate import INT_FIELD, positive_int
 from ..architecture import Architecture, parse_architecture_line
 from ..errors import InvalidInputError, ResourceLimitError
 from .jobs import as_architectures, dedupe
@@ -82,14 +82,14 @@ def _parse_ranges(text: str, what: str) -> set[int]:
     values: set[int] = set()
     for part in text.replace(" ", "").split(","):
         if not part:
-            continue
+            raise InvalidInputError(f"empty field in {what} {text!r}: expected e.g. '2..4', '2,3' or '1..3,6'")
         lo_s, sep, hi_s = part.partition("..")
-        try:
-            lo, hi = int(lo_s), int(hi_s if sep else lo_s)
-        except ValueError:
+        hi_s = hi_s if sep else lo_s
+        if not (INT_FIELD.fullmatch(lo_s) and INT_FIELD.fullmatch(hi_s)):
             raise InvalidInputError(
                 f"could not parse {what} from {text!r}: expected e.g. '2..4', '2,3' or '1..3,6'"
-            ) from None
+            )
+        lo, hi = int(lo_s), int(hi_s)
         if lo > hi:
             raise InvalidInputError(f"empty range {part!r} for {what}")
         if hi - lo > 10_000_000:
