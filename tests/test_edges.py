@@ -329,3 +329,25 @@ def test_learning_helpers_validate_their_arguments():
         learning.wilson_interval(1.5, 3)
     with pytest.raises(InvalidInputError, match="TrainResult"):
         learning.count_learned_functions(5)
+
+
+@pytest.mark.parametrize("cell,column,reason", [
+    ("99999999999999999999", "Dimension", "not a non-negative integer"),
+    ("²", "Dimension", "not a non-negative integer"),
+    ("maybe", "Certified", "Certified is 'maybe'"),
+    ("3", "Defect", "Defect 3 is not"),
+])
+def test_analyze_reports_impossible_cells_with_their_line(tmp_path, cell, column, reason):
+    from neurovariety.analysis import load_results
+
+    row = {"Widths": "[3, 2, 1]", "Activation": "2", "Ambient Dimension": "6", "Expected Dimension": "6",
+           "Dimension": "5", "Defect": "1", "Time Taken (seconds)": "0.1", "Certified": "True"}
+    good = ",".join(f'"{v}"' for v in row.values())
+    row[column] = cell
+    bad = ",".join(f'"{v}"' for v in row.values())
+    path = tmp_path / "results.csv"
+    path.write_text(",".join(row) + "\n" + good + "\n" + bad + "\n", encoding="utf-8")
+    df = load_results(path)
+    assert len(df) == 1
+    (invalid,) = df.attrs["invalid"]
+    assert invalid["line"] == 3 and reason in invalid["reason"]

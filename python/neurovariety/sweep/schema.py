@@ -376,28 +376,57 @@ def _dimension_columns(out: "pd.DataFrame", raw: "pd.DataFrame", keep: np.ndarra
     out["filling"] = out["dimension"] == out["ambient"]
 
 
+#: Largest dimension a results table may hold (an int64 column; any real sweep is far below it).
+MAX_DIMENSION = 2**62
+
+
 def _dimension_value(value: object) -> Optional[int]:
     """A dimension cell as an int, or None when it is not a non-negative integer (``abc``, empty,
-    ``-5``, ``15.7``)."""
+    ``-5``, ``15.7``, ``²``, or beyond :data:`MAX_DIMENSION`)."""
     if isinstance(value, (bool, np.bool_)):
         return None
     if isinstance(value, (int, np.integer)):
-        return int(value) if value >= 0 else None
-    if isinstance(value, (float, np.floating)):
-        return int(value) if math.isfinite(value) and value >= 0 and float(value).is_integer() else None
-    text = str(value).strip()
-    return int(text) if text.isdigit() else None
+        number = int(value)
+    elif isinstance(value, (float, np.floating)):
+        if not (math.isfinite(value) and float(value).is_integer()):
+            return None
+        number = int(value)
+    else:
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit()):
+            return None
+        number = int(text)
+    return number if 0 <= number <= MAX_DIMENSION else None
 
 
-def _invalid_rows(raw: "pd.DataFrame", dims: list[Optional[int]], source: str,
+def _row_problem(raw: "pd.DataFrame", i: int, dimension: Optional[int]) -> Optional[str]:
+    """Why row ``i`` cannot be used, or None: an unreadable dimension, certificate or defect."""
+    import pandas as pd  # noqa: PLC0415 - see read_results_frame
+
+    if dimension is None:
+        return "the dimension is not a non-negative integer"
+    if "Certified" in raw.columns:
+        cell = raw["Certified"].iloc[i]
+        blank = cell is None or (isinstance(cell, float) and math.isnan(cell)) or str(cell).strip() == ""
+        if not blank and _parse_bool(cell) is pd.NA:
+            return f"Certified is {cell!r}, not true or false"
+    if "Defect" in raw.columns and "Expected Dimension" in raw.columns:
+        defect, expected = _dimension_value(raw["Defect"].iloc[i]), _dimension_value(raw["Expected Dimension"].iloc[i])
+        if defect is not None and expected is not None and defect != expected - dimension:
+            return f"Defect {defect} is not Expected Dimension - Dimension = {expected - dimension}"
+    return None
+
+
+
+def _invalid_rows(raw: "pd.DataFrame", problems: list[Optional[str]], source: str,
                   lines: Optional[Sequence[int]]) -> list[dict[str, Any]]:
     out = []
-    for i, (d, v) in enumerate(zip(dims, raw["Dimension"])):
-        if d is None:
+    for i, (problem, v) in enumerate(zip(problems, raw["Dimension"])):
+        if problem is not None:
             line = lines[i] if lines is not None and i < len(lines) else i + 2
             out.append({"source": source or "results", "line": int(line), "widths": str(raw["Widths"].iloc[i]),
                         "value": "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v),
-                        "reason": "the dimension is not a non-negative integer"})
+                        "reason": problem})
     return out
 
 
@@ -424,8 +453,9 @@ def tidy_results_frame(raw: "pd.DataFrame", source: str = "", lines: Optional[Se
             f"got {', '.join(map(str, raw.columns))}"
         )
     parsed = [_dimension_value(v) for v in raw["Dimension"]]
-    keep = np.array([d is not None for d in parsed], dtype=bool)
-    dims = np.array([d for d in parsed if d is not None], dtype=np.int64)
+    problems = [_row_problem(raw, i, d) for i, d in enumerate(parsed)]
+    keep = np.array([p is None for p in problems], dtype=bool)
+    dims = np.array([d for d, p in zip(parsed, problems) if p is None], dtype=np.int64)
     archs: list[Architecture] = []
     for i, (w, a) in enumerate(zip(raw["Widths"], raw["Activation"])):
         if keep[i]:
@@ -448,6 +478,6 @@ def tidy_results_frame(raw: "pd.DataFrame", source: str = "", lines: Optional[Se
         name = _snake(col)
         if col not in used and name and name not in out.columns:
             out[name] = raw.loc[raw.index[keep], col].to_numpy()
-    out.attrs["invalid"] = _invalid_rows(raw, parsed, source, lines)
+    out.attrs["invalid"] = _invalid_rows(raw, problems, source, lines)
     out.attrs["dropped"] = len(out.attrs["invalid"])
     return out
