@@ -45,6 +45,8 @@ __all__ = [
     "DIMENSIONS_COLUMNS",
     "route_memory",
     "choose_route",
+    "route_seconds",
+    "estimated_seconds",
     "error_bound",
     "rank_at_random_point",
     "EXTRA_POINTS",
@@ -309,8 +311,54 @@ def _monomial_feasible(arch: Architecture) -> bool:
     return arch.degree <= _U32_MAX and arch.ambient_dim <= 2**40
 
 
+#: Seconds per unit of each term of the evaluation route's cost: a fixed cost, the elimination
+#: (``rows * N * min(rows, N)``) and the gradients (``rows * N * depth``). Fitted by relative
+#: least squares to ``benches/route_costs.csv`` (both routes measured on 43 architectures; median
+#: error 18%); ``tests/test_route_choice.py`` keeps the choice honest against that table.
+_EVALUATION_COST = (1.99e-4, 2.47e-11, 3.61e-9)
+#: The same for the monomial route: fixed cost, elimination (``M * N * min(M, N)``, ``M`` the
+#: ambient dimension), the polynomial multiply-adds of the forward and backward passes, and the
+#: Jacobian's ``M * N`` entries (median error 19%).
+_MONOMIAL_COST = (2.45e-4, 2.81e-11, 2.30e-9, 9.0e-9)
+
+
+def route_seconds(arch: Architecture, rows: int, route: str) -> float:
+    """Predicted seconds of one trial of ``route`` (``rows`` sample points for the evaluation route).
+
+    >>> a = Architecture((3, 3, 3, 3, 3, 3, 3, 3, 3), 2)   # degree 128: polynomials are expensive
+    >>> route_seconds(a, 55, "monomial") > 100 * route_seconds(a, 55, "evaluation")
+    True
+    """
+    n = arch.num_params
+    if route == "evaluation":
+        c0, c1, c2 = _EVALUATION_COST
+        return c0 + c1 * rows * n * min(rows, n) + c2 * rows * n * arch.depth
+    return _monomial_floor(arch) + _MONOMIAL_COST[2] * _monomial_memory(arch)[1]
+
+
+def _monomial_floor(arch: Architecture) -> float:
+    """The monomial route's predicted seconds without its polynomial work (cheap to compute)."""
+    n, amb = arch.num_params, arch.ambient_dim
+    c0, c1, _, c3 = _MONOMIAL_COST
+    return c0 + c1 * amb * n * min(amb, n) + c3 * amb * n
+
+
+def estimated_seconds(arch: Architecture, method: str = "auto") -> float:
+    """A quick predicted cost of :func:`dimension` (for ordering sweeps largest first): the rows
+    are taken as ``min(expected, ambient)`` plus :data:`EXTRA_POINTS` instead of the proved upper
+    bound, which costs far more to compute than this estimate.
+
+    >>> estimated_seconds(Architecture((30, 30, 30), 2)) > estimated_seconds(Architecture((3, 3, 3), 2))
+    True
+    """
+    rows = min(arch.expected_dim, arch.ambient_dim) + EXTRA_POINTS
+    if method == "monomial" and _monomial_feasible(arch):
+        return _monomial_floor(arch)
+    return route_seconds(arch, rows, "evaluation")
+
+
 def choose_route(arch: Architecture, rows: int, method: str) -> str:
-    """``"evaluation"`` or ``"monomial"``: the requested one, or for ``"auto"`` the cheaper one."""
+    """``"evaluation"`` or ``"monomial"``: the requested one, or for ``"auto"`` the one predicted faster."""
     if method != "auto":
         if method == "monomial" and not _monomial_feasible(arch):
             raise InvalidInputError(
@@ -320,13 +368,10 @@ def choose_route(arch: Architecture, rows: int, method: str) -> str:
         return method
     if not _monomial_feasible(arch):
         return "evaluation"
-    n, amb = arch.num_params, arch.ambient_dim
-    evaluation = rows * n * min(rows, n) + 4.0 * rows * n * arch.depth
-    elimination = float(amb * n * min(amb, n))
-    if elimination >= evaluation:
+    evaluation = route_seconds(arch, rows, "evaluation")
+    if _monomial_floor(arch) >= evaluation:
         return "evaluation"
-    polynomial = _monomial_memory(arch)[1]
-    return "monomial" if elimination + polynomial < evaluation else "evaluation"
+    return "monomial" if route_seconds(arch, rows, "monomial") < evaluation else "evaluation"
 
 
 # --- the error bound -------------------------------------------------------------------------------
