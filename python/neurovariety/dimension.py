@@ -25,11 +25,12 @@ from . import _core
 from ._display import Displayable, Table, frame
 from ._progress import progress_bar
 from ._resources import check_memory
+from ._resources.memory import KERNEL_OVERHEAD, kernel_threads, rank_memory
 from ._validate import choice, optional_positive_int, positive_int
 from ._validate import seed as validate_seed
 from .architecture import Architecture, ArchitectureLike, RSpec
 from .errors import InternalError, InvalidInputError
-from .fields import CONFIRMATION_PRIME, DEFAULT_PRIMES, F64_EXACT_PRIME_LIMIT, seed_sequence, validate_primes
+from .fields import CONFIRMATION_PRIME, DEFAULT_PRIMES, seed_sequence, validate_primes
 from .theory import upper_bound
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ __all__ = [
     "DIMENSIONS_COLUMNS",
     "route_memory",
     "choose_route",
+    "route_seconds",
+    "estimated_seconds",
     "error_bound",
     "rank_at_random_point",
     "EXTRA_POINTS",
@@ -205,57 +208,157 @@ def _monomials(d0: int, degree: int) -> int:
     return math.comb(d0 + degree - 1, min(degree, d0 - 1))
 
 
-def _ring_sizes(arch: Architecture, budget: float) -> tuple[float, float]:
-    """``(bytes, multiply-adds)`` of the polynomial arithmetic of the monomial route (Rust
-    ``PolyRing``: product tables, monomial lists, powers by repeated multiplication, the backward
-    products); ``(inf, inf)`` as soon as either exceeds ``budget`` (huge exponents)."""
-    n, D = arch.d0, arch.degree
-    tables: dict[tuple[int, int], float] = {}
-    bases = work = 0.0
-    deg_in = 1
-    for i in range(1, arch.depth):
-        r, width = arch.r[i - 1], arch.widths[i]
-        len_in = _monomials(n, deg_in)
-        for k in range(1, r):
-            size = _monomials(n, deg_in * k) * len_in
-            tables[(deg_in * k, deg_in)] = 4.0 * size
-            bases += _monomials(n, deg_in * (k + 1)) * (24 + 4 * n)
-            work += width * size
-            if max(bases, work) > budget:
-                return math.inf, math.inf
-        deg_in *= r
-    deg_in = 1
-    for i in range(1, arch.depth + 1):  # backward-pass tables: one product per weight and output
-        size = _monomials(n, D - deg_in) * _monomials(n, deg_in)
-        tables[(D - deg_in, deg_in)] = 4.0 * size
-        work += arch.dL * arch.widths[i] * arch.widths[i - 1] * size
-        if i < arch.depth:
-            deg_in *= arch.r[i - 1]
-    return bases + sum(tables.values()), work
+def _chunk(nbytes: float) -> float:
+    """Bytes glibc's ``malloc`` takes for a request of ``nbytes`` (16-byte granules, 32 at least)."""
+    return max(32.0, (nbytes + 8 + 15) // 16 * 16)
+
+
+#: Per cached basis or product table of Rust's ``PolyRing``: its ``Arc`` block and its hash-map
+#: bucket (amortised over the load factor).
+_CACHE_ENTRY = 48.0 + 32.0
+
+#: Beyond this many powers of one layer the ring is extrapolated (each further power costs at
+#: least as much as the last one counted): a lower bound, far above any feasible limit by then.
+_LOOP_CAP = 200_000
+
+
+class _Ring:
+    """The cache of Rust's ``PolyRing`` (``poly.rs``): monomial lists and product tables."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.bases, self.tables = n, set(), set()  # type: tuple[int, set[int], set[tuple[int, int]]]
+        self.extra = self.index = 0.0
+
+    def basis_bytes(self, d: int) -> float:
+        # one Vec<u32> of n exponents per monomial (24-byte header + its heap block), the outer Vec
+        return _monomials(self.n, d) * (24.0 + _chunk(4.0 * self.n)) + _CACHE_ENTRY
+
+    def table(self, da: int, db: int) -> None:
+        self.bases.update((da, db, da + db))
+        if (da, db) not in self.tables:
+            self.tables.add((da, db))
+            # the index of the product's monomials, a transient hash map (24-byte slots, 1 control
+            # byte, at most 7/8 full, power-of-two sizes)
+            slots = 2 ** math.ceil(math.log2(max(2.0, _monomials(self.n, da + db) * 8 / 7)))
+            self.index = max(self.index, 25.0 * slots)
+
+    def table_bytes(self, da: int, db: int) -> float:
+        return _chunk(4.0 * _monomials(self.n, da) * _monomials(self.n, db)) + _CACHE_ENTRY
+
+    def nbytes(self) -> float:
+        return (sum(map(self.basis_bytes, self.bases)) + sum(self.table_bytes(a, b) for a, b in self.tables)
+                + self.extra + self.index)
+
+
+def _poly_bytes(n: int, d: int, count: int = 1) -> float:
+    return count * (24.0 + _chunk(8.0 * _monomials(n, d)))
+
+
+def _monomial_memory(arch: Architecture) -> tuple[float, float]:
+    """``(bytes, multiply-adds)`` of building the coefficient Jacobian (Rust ``coefficient.rs``):
+    the ring's cache, the forward polynomials, the Jacobian and each thread's backward deltas.
+    Mirrors the Rust code allocation by allocation; measured within 10% of the peak RSS."""
+    n, D, depth = arch.d0, arch.degree, arch.depth
+    ring = _Ring(n)
+    fwd = work = 0.0
+    degs = [1]  # input degree of layer i is degs[i - 1]
+    for i in range(1, depth):
+        r, width, d = arch.r[i - 1], arch.widths[i], degs[-1]
+        for k in range(min(r, _LOOP_CAP)):  # z^(r-1) by repeated multiplication, then z^r
+            ring.table(k * d, d)
+            work += width * _monomials(n, k * d) * _monomials(n, d)
+        if r > _LOOP_CAP:
+            last = ring.basis_bytes(_LOOP_CAP * d) + ring.table_bytes(_LOOP_CAP * d, d)
+            ring.extra += (r - _LOOP_CAP) * last
+            work += (r - _LOOP_CAP) * width * _monomials(n, _LOOP_CAP * d) * _monomials(n, d)
+        fwd += _poly_bytes(n, d * (r - 1), width) + _poly_bytes(n, d * r, width)
+        degs.append(d * r)
+    jac_cols = arch.num_params
+    per_thread = _poly_bytes(n, D, 1)
+    for i in range(1, depth + 1):
+        d = degs[i - 1]
+        ring.table(D - d, d)
+        cols = arch.widths[i - 1]
+        work += arch.dL * arch.widths[i] * cols * _monomials(n, D - d) * _monomials(n, d)
+        if i > 1:
+            back = degs[i - 2] * (arch.r[i - 2] - 1)
+            ring.table(D - d, back)
+            work += arch.dL * cols * _monomials(n, D - d) * (_monomials(n, back) + arch.widths[i])
+            per_thread += 2 * _poly_bytes(n, D - degs[i - 2], cols)
+    fwd += _poly_bytes(n, D, arch.dL)
+    jac = 8.0 * arch.ambient_dim * jac_cols
+    return ring.nbytes() + fwd + jac + kernel_threads() * per_thread, work
 
 
 def route_memory(arch: Architecture, route: str, rows: int, prime: int = DEFAULT_PRIMES[0]) -> float:
-    """Estimated peak bytes of one rank computation on ``route`` (the refusal test uses this)."""
-    n = arch.num_params
-    height = rows if route == "evaluation" else arch.ambient_dim
-    matrix = 8.0 * height * n
-    # A tall matrix is eliminated as its transpose (a copy); primes above the f64 limit split
-    # blocks into digit matrices during products.
-    factor = 2.0 if height > n else 1.0
-    if prime >= F64_EXACT_PRIME_LIMIT:
-        factor += 0.5
+    """Estimated peak bytes of one rank computation on ``route`` (the refusal test uses this).
+
+    Evaluation: the stacked gradients and their rank (:func:`~neurovariety._resources.memory.rank_memory`).
+    Monomial: the larger of building the coefficient Jacobian (polynomial ring, forward pass,
+    Jacobian) and its rank, which starts after the ring is freed.
+
+    >>> a = Architecture((3, 3, 3), 2)
+    >>> route_memory(a, "monomial", 19) > route_memory(a, "evaluation", 19)
+    True
+    """
     if route == "evaluation":
-        return factor * matrix + 2e6
-    forward = 8.0 * sum(arch.widths) * _monomials(arch.d0, arch.degree) * max(1, arch.depth)
-    return factor * matrix + forward + _ring_sizes(arch, 2.0**45)[0] + 2e6
+        return rank_memory(rows, arch.num_params, prime)
+    build = _monomial_memory(arch)[0] + KERNEL_OVERHEAD
+    return max(build, rank_memory(arch.ambient_dim, arch.num_params, prime))
 
 
 def _monomial_feasible(arch: Architecture) -> bool:
     return arch.degree <= _U32_MAX and arch.ambient_dim <= 2**40
 
 
+#: Seconds per unit of each term of the evaluation route's cost: a fixed cost, the elimination
+#: (``rows * N * min(rows, N)``) and the gradients (``rows * N * depth``). Fitted by relative
+#: least squares to ``benches/route_costs.csv`` (both routes measured on 43 architectures; median
+#: error 18%); ``tests/test_route_choice.py`` keeps the choice honest against that table.
+_EVALUATION_COST = (1.99e-4, 2.47e-11, 3.61e-9)
+#: The same for the monomial route: fixed cost, elimination (``M * N * min(M, N)``, ``M`` the
+#: ambient dimension), the polynomial multiply-adds of the forward and backward passes, and the
+#: Jacobian's ``M * N`` entries (median error 19%).
+_MONOMIAL_COST = (2.45e-4, 2.81e-11, 2.30e-9, 9.0e-9)
+
+
+def route_seconds(arch: Architecture, rows: int, route: str) -> float:
+    """Predicted seconds of one trial of ``route`` (``rows`` sample points for the evaluation route).
+
+    >>> a = Architecture((3, 3, 3, 3, 3, 3, 3, 3, 3), 2)   # degree 128: polynomials are expensive
+    >>> route_seconds(a, 55, "monomial") > 100 * route_seconds(a, 55, "evaluation")
+    True
+    """
+    n = arch.num_params
+    if route == "evaluation":
+        c0, c1, c2 = _EVALUATION_COST
+        return c0 + c1 * rows * n * min(rows, n) + c2 * rows * n * arch.depth
+    return _monomial_floor(arch) + _MONOMIAL_COST[2] * _monomial_memory(arch)[1]
+
+
+def _monomial_floor(arch: Architecture) -> float:
+    """The monomial route's predicted seconds without its polynomial work (cheap to compute)."""
+    n, amb = arch.num_params, arch.ambient_dim
+    c0, c1, _, c3 = _MONOMIAL_COST
+    return c0 + c1 * amb * n * min(amb, n) + c3 * amb * n
+
+
+def estimated_seconds(arch: Architecture, method: str = "auto") -> float:
+    """A quick predicted cost of :func:`dimension` (for ordering sweeps largest first): the rows
+    are taken as ``min(expected, ambient)`` plus :data:`EXTRA_POINTS` instead of the proved upper
+    bound, which costs far more to compute than this estimate.
+
+    >>> estimated_seconds(Architecture((30, 30, 30), 2)) > estimated_seconds(Architecture((3, 3, 3), 2))
+    True
+    """
+    rows = min(arch.expected_dim, arch.ambient_dim) + EXTRA_POINTS
+    if method == "monomial" and _monomial_feasible(arch):
+        return _monomial_floor(arch)
+    return route_seconds(arch, rows, "evaluation")
+
+
 def choose_route(arch: Architecture, rows: int, method: str) -> str:
-    """``"evaluation"`` or ``"monomial"``: the requested one, or for ``"auto"`` the cheaper one."""
+    """``"evaluation"`` or ``"monomial"``: the requested one, or for ``"auto"`` the one predicted faster."""
     if method != "auto":
         if method == "monomial" and not _monomial_feasible(arch):
             raise InvalidInputError(
@@ -265,13 +368,10 @@ def choose_route(arch: Architecture, rows: int, method: str) -> str:
         return method
     if not _monomial_feasible(arch):
         return "evaluation"
-    n, amb = arch.num_params, arch.ambient_dim
-    evaluation = rows * n * min(rows, n) + 4.0 * rows * n * arch.depth
-    elimination = float(amb * n * min(amb, n))
-    if elimination >= evaluation:
+    evaluation = route_seconds(arch, rows, "evaluation")
+    if _monomial_floor(arch) >= evaluation:
         return "evaluation"
-    polynomial = _ring_sizes(arch, evaluation - elimination)[1]
-    return "monomial" if elimination + polynomial < evaluation else "evaluation"
+    return "monomial" if route_seconds(arch, rows, "monomial") < evaluation else "evaluation"
 
 
 # --- the error bound -------------------------------------------------------------------------------

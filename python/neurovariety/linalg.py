@@ -9,9 +9,13 @@
 [[5, 1, 0], [4, 0, 1]]
 
 Memory: the kernel works on its own reduced copy of ``A`` (8 bytes per entry, converted in place
-to the elimination's format), so the peak is the caller's array plus about one such copy — twice
-that for a tall matrix, which is eliminated as its transpose. The estimate is checked against
-the memory limit before the copy is made.
+to the elimination's format), so the peak is your array plus one such copy — plus a third for a
+tall matrix, which is eliminated as its transpose, and one more when ``A`` must be converted
+first (a dtype other than int64/uint64, negative entries, or Python integers). Primes above 2^26
+add per-thread digit buffers (about 15 MB a thread at 61 bits). The whole estimate, your array
+included, is checked against the memory limit before any copy is made; to halve the peak of a
+large rank, pass a C-contiguous non-negative int64 or uint64 array and drop your own reference
+to anything else.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import numpy as np
 
 from . import _core
 from ._resources import check_memory
+from ._resources.memory import rank_memory
 from ._validate import integer_entries
 from .errors import InvalidInputError
 from .fields import validate_prime
@@ -34,8 +39,10 @@ def _reduced(A: Any, p: int, memory_limit: Optional[int]) -> np.ndarray:
     if a.ndim != 2:
         raise InvalidInputError(f"A must be a 2-D matrix, got an array of shape {a.shape}")
     rows, cols = a.shape
-    copies = 2 if rows > cols else 1
-    check_memory(f"a rank of a {rows} x {cols} matrix", 8.0 * rows * cols * (copies + 1), memory_limit)
+    same = a is A or (isinstance(A, np.ndarray) and np.shares_memory(a, A))
+    converted = a.dtype == object or not same or (a.size > 0 and a.min() < 0) or not a.flags.c_contiguous
+    held = 2.0 if converted else 1.0  # the caller's array, and the converted one if made
+    check_memory(f"a rank of a {rows} x {cols} matrix", rank_memory(rows, cols, p, held), memory_limit)
     if a.dtype == object:
         # Python integers of any size: reduce exactly before narrowing.
         flat = [int(x) % p for x in a.reshape(-1).tolist()]

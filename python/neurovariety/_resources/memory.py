@@ -1,7 +1,8 @@
 """Memory limits: every route estimates its peak memory and refuses work above the limit up front.
 
 The limit is ``NEUROVARIETY_MEMORY_LIMIT`` (bytes, or with a suffix ``512M``, ``8G``) or an explicit
-``memory_limit=`` argument; the default is half of the machine's physical memory.
+``memory_limit=`` argument; the default is half of the machine's physical memory, lowered to what the process may still
+allocate under an address-space rlimit (``ulimit -v``) or a cgroup ``memory.max``.
 
 >>> parse_bytes("512M")
 536870912
@@ -12,10 +13,20 @@ from __future__ import annotations
 import os
 from typing import Optional
 
+from .. import _core
 from .._validate import positive_int
 from ..errors import InvalidInputError, ResourceLimitError
 
-__all__ = ["memory_limit", "parse_bytes", "check_memory", "format_bytes", "ENV_MEMORY_LIMIT"]
+__all__ = [
+    "memory_limit",
+    "parse_bytes",
+    "check_memory",
+    "format_bytes",
+    "rank_memory",
+    "kernel_threads",
+    "KERNEL_OVERHEAD",
+    "ENV_MEMORY_LIMIT",
+]
 
 #: Environment variable holding the default memory limit.
 ENV_MEMORY_LIMIT = "NEUROVARIETY_MEMORY_LIMIT"
@@ -46,7 +57,33 @@ def memory_limit(limit: Optional[int] = None) -> int:
         total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
         total = 8 << 30
-    return int(total) // 2
+    return min(int(total) // 2, _process_cap())
+
+
+def _process_cap() -> int:
+    """What this process may still allocate under its own caps: the address-space rlimit (less
+    what is mapped already, and the reservations of the kernel's threads) and a cgroup v2
+    ``memory.max`` (less what the group uses); no cap: a huge number."""
+    cap = 1 << 62
+    try:
+        import resource  # noqa: PLC0415 - POSIX only
+
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if soft != resource.RLIM_INFINITY:
+            with open("/proc/self/statm") as fh:
+                mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            cap = min(cap, soft - mapped - kernel_threads() * (72 << 20))
+    except (ImportError, OSError, ValueError):  # pragma: no cover - non-Linux
+        pass
+    try:
+        with open("/sys/fs/cgroup/memory.max") as fh:
+            limit = fh.read().strip()
+        if limit.isdigit():
+            with open("/sys/fs/cgroup/memory.current") as fh:
+                cap = min(cap, int(limit) - int(fh.read().strip()))
+    except (OSError, ValueError):
+        pass
+    return max(cap, 1 << 20)
 
 
 def format_bytes(n: float) -> str:
@@ -76,3 +113,49 @@ def check_memory(what: str, nbytes: float, limit: Optional[int] = None) -> None:
             f"{what} needs about {format_bytes(nbytes)}, above the limit of {format_bytes(cap)} "
             f"(raise it with memory_limit=... or {ENV_MEMORY_LIMIT})"
         )
+
+
+#: Fixed cost of a call into the Rust kernels, above the interpreter's own memory: the rayon
+#: workers' stacks, ``gemm``'s packing buffers and the allocator's per-thread arenas (measured
+#: 4-6 MiB on a 2-core machine).
+KERNEL_OVERHEAD = 6 << 20
+
+#: The digit products of primes above the ``f64`` limit (Rust ``linalg/limbs.rs``): tiles of
+#: ``_TILE`` rows and columns, inner chunks of at most ``_KC``.
+_TILE, _KC = 256, 1024
+
+#: Per-thread packing buffers of the ``gemm`` crate's kernels (measured: about 5 MiB).
+_GEMM_WORKSPACE = float(5 << 20)
+
+
+def kernel_threads() -> int:
+    """Threads of the Rust pool: ``RAYON_NUM_THREADS`` if set, else the CPUs this process may use."""
+    env = os.environ.get("RAYON_NUM_THREADS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - non-Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def rank_memory(rows: int, cols: int, prime: int, held: float = 0.0) -> float:
+    """Peak bytes of a Rust rank of a ``rows x cols`` matrix, ``held`` further copies alive meanwhile.
+
+    The kernel owns one copy (8 bytes an entry, converted in place); a tall matrix is transposed
+    into a second before the first is freed; a prime above the ``f64`` limit adds per-thread
+    digit buffers (2 or 3 digits of a 256-row tile, 1024 deep), and every thread multiplying blocks
+    holds ``gemm``'s packing buffers.
+
+    >>> rank_memory(1000, 1000, 1_048_583) == 8e6 + kernel_threads() * (5 << 20) + KERNEL_OVERHEAD
+    True
+    """
+    matrix = 8.0 * rows * cols
+    # gemm's per-thread packing buffers, once the elimination has blocks to multiply
+    workspace = _GEMM_WORKSPACE if min(rows, cols) > 64 else 0.0
+    if prime >= int(_core.F64_EXACT_PRIME_LIMIT):
+        digits = 2 if prime < 2**32 else 3
+        kc, tile = min(_KC, rows, cols), min(_TILE, rows, cols)
+        workspace += 8.0 * (2 * digits * tile * kc + (2 * digits - 1) * tile * tile)
+    peak = max(2 * matrix if rows > cols else matrix, matrix + kernel_threads() * workspace)
+    return peak + held * matrix + KERNEL_OVERHEAD
