@@ -351,3 +351,20 @@ def test_analyze_reports_impossible_cells_with_their_line(tmp_path, cell, column
     assert len(df) == 1
     (invalid,) = df.attrs["invalid"]
     assert invalid["line"] == 3 and reason in invalid["reason"]
+
+
+def test_linear_networks_answer_by_formula_whatever_their_size():
+    res = nv.dimension((1000, 1000))  # one layer: every 1000 x 1000 matrix
+    assert (res.dimension, res.certified, res.method) == (10**6, True, "formula")
+    assert nv.dimension((3, 1000, 1000), 1).dimension == 3 * (3 + 1000 - 3)
+    computed = nv.dimension((3, 2, 4), 1, method="evaluation")  # an explicit route still computes the rank
+    assert computed.method == "evaluation" and computed.dimension == nv.dimension((3, 2, 4), 1).dimension == 10
+
+
+def test_dimension_options_are_validated_even_when_built_by_hand():
+    from neurovariety.dimension import DimensionOptions
+
+    with pytest.raises(InvalidInputError, match="DimensionOptions"):
+        nv.dimension((3, 3, 3), 2, options=5)
+    with pytest.raises(InvalidInputError, match="trials"):
+        nv.dimension((3, 3, 3), 2, options=DimensionOptions(trials=0))

@@ -31,7 +31,7 @@ from ._validate import seed as validate_seed
 from .architecture import Architecture, ArchitectureLike, RSpec
 from .errors import InternalError, InvalidInputError
 from .fields import CONFIRMATION_PRIME, DEFAULT_PRIMES, seed_sequence, validate_primes
-from .theory import upper_bound
+from .theory import linear_dimension, upper_bound
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -151,6 +151,8 @@ class DimensionResult(Displayable):
         """One sentence on how trustworthy ``dimension`` is: ``certified``, ``probabilistic`` or
         ``lower bound only``."""
         primes = ", ".join(map(str, self.primes))
+        if self.certified and self.method == "formula":
+            return f"certified: a closed formula, no computation ({self.bound}: V is the dL x d0 matrices of rank <= min widths)"
         if self.certified:
             return f"certified: rank reaches the proved upper bound ({self.bound})"
         if self.probabilistic:
@@ -457,6 +459,12 @@ def dimension(
         options = DimensionOptions.validated(method, primes, trials, memory_limit)
     elif (method, primes, trials, memory_limit) != ("auto", None, 2, None):
         raise InvalidInputError("pass either options=DimensionOptions(...) or method/primes/trials/memory_limit, not both")
+    elif not isinstance(options, DimensionOptions):
+        raise InvalidInputError(f"options must be a DimensionOptions, got {options!r}")
+    else:  # a hand-built DimensionOptions(...) has not been through the checks
+        options = DimensionOptions.validated(options.method, options.primes, options.trials, options.memory_limit)
+    if options.method == "auto" and all(e == 1 for e in arch.r):
+        return _linear_result(arch, seed)  # an explicit method still computes (the tests check the formula)
     bound, source = upper_bound(arch)
     rows = bound + EXTRA_POINTS
     route = choose_route(arch, rows, options.method)
@@ -491,6 +499,19 @@ def dimension(
         error_bound=0.0 if certified else error_bound(arch, route, bound, used),
         seconds=time.perf_counter() - start,
         seed=seed,
+    )
+
+
+def _linear_result(arch: Architecture, seed: Optional[int]) -> DimensionResult:
+    """A linear network (one layer, or every r = 1): V is the variety of dL x d0 matrices of rank
+    at most min(widths), whose dimension is a closed formula; nothing to compute."""
+    start = time.perf_counter()
+    dim = linear_dimension(arch.widths)
+    return DimensionResult(
+        widths=arch.widths, r=arch.activation, ambient=arch.ambient_dim, expected=arch.expected_dim,
+        dimension=dim, defect=arch.expected_dim - dim, certified=True, upper_bound=dim,
+        bound="linear-network formula", method="formula", primes=(), trials=0, error_bound=0.0,
+        seconds=time.perf_counter() - start, seed=seed,
     )
 
 
