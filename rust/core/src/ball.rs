@@ -220,7 +220,7 @@ mod tests {
     fn sample(b: Ball, rng: &mut SplitMix64) -> Complex64 {
         let z = rand_c(rng);
         let dir = if z.norm() > 0.0 { z.unscale(z.norm()) } else { complex::ONE };
-        let t = if rng.next_u64() % 2 == 0 { 1.0 } else { z.norm().min(1.0) };
+        let t = if rng.next_u64().is_multiple_of(2) { 1.0 } else { z.norm().min(1.0) };
         // stay inside despite the rounding of this sample (radii here are >= 1e-6 or 0)
         b.mid + dir.scale(b.rad * t * (1.0 - 1e-6))
     }

@@ -18,7 +18,12 @@
 //!
 //! **Real roots.** For real data (`Q` and `b` real) the system has real coefficients,
 //! `F(θ̄) = conj F(θ)`; a box centred at a *real* point is conjugation-symmetric, so the unique
-//! zero in it equals its conjugate: it is real.
+//! zero in it equals its conjugate: it is real. A real *function* may need complex weights
+//! (`x² + y² = ((x + iy)² + (x − iy)²)/2`): then conjugation followed by a permutation `π` of
+//! hidden neurons fixes the zero. `Φ = π ∘ conj` maps zeros to zeros (the loss is invariant
+//! under `π` and has real coefficients) and is an isometry of the max-norm on the chart, so if
+//! the certified box around `c` of radius `ρ + ‖Φ(c) − c‖_∞` holds a unique zero `θ*`, then
+//! `Φ(θ*) = θ*` and `c(θ*) = conj c(θ*)` is real.
 //!
 //! **Distinct functions.** Each certificate carries an enclosure of the coefficient vector
 //! `c(X)`; two certified points whose enclosures are disjoint in some coordinate are different
@@ -68,8 +73,11 @@ const TRIES: usize = 6;
 pub struct Certificate {
     /// A unique non-singular zero of `F` lies in the box.
     pub certified: bool,
-    /// ... and it is real (real data, real centre).
+    /// ... and its function (coefficient vector) is real: real data and either real weights
+    /// or weights whose conjugate is a hidden-neuron permutation of them (see the module doc).
     pub real: bool,
+    /// ... and the zero itself is real (real data, a box centred at a real point).
+    pub real_weights: bool,
     /// Radius `ρ` of the certified box (NaN if not certified).
     pub radius: f64,
     /// The certified chart and box centre (the refined approximation).
@@ -80,7 +88,7 @@ pub struct Certificate {
 
 impl Certificate {
     fn failed(center: Vec<Complex64>) -> Self {
-        Certificate { certified: false, real: false, radius: f64::NAN, center, coefficients: Vec::new() }
+        Certificate { certified: false, real: false, real_weights: false, radius: f64::NAN, center, coefficients: Vec::new() }
     }
 }
 
@@ -154,8 +162,15 @@ fn krawczyk_contains(sys: &CriticalSystem, chart: &GaugeChart, c: &[Complex64], 
     true
 }
 
+/// What a successful Krawczyk test at a centre leaves: the radius, `Y` and `Y F(c)`.
+struct Success {
+    rho: f64,
+    y: Vec<Complex64>,
+    yf: Vec<Ball>,
+}
+
 /// Try to certify the zero near `c` (already refined): boxes of growing radius.
-fn certify_at(sys: &CriticalSystem, chart: &GaugeChart, c: &[Complex64], b: &[Complex64]) -> Option<f64> {
+fn certify_at(sys: &CriticalSystem, chart: &GaugeChart, c: &[Complex64], b: &[Complex64]) -> Option<Success> {
     let n = c.len();
     let (mut f, mut jac) = (vec![complex::ZERO; n], vec![complex::ZERO; n * n]);
     sys.evaluate(chart, c, b, &mut f, &mut jac);
@@ -172,16 +187,76 @@ fn certify_at(sys: &CriticalSystem, chart: &GaugeChart, c: &[Complex64], b: &[Co
     let mut rho = (4.0 * step).max(floor);
     for _ in 0..TRIES {
         if krawczyk_contains(sys, chart, c, b, &y, &yf, rho) {
-            return Some(rho);
+            return Some(Success { rho, y, yf });
         }
         rho *= GROWTH;
     }
     None
 }
 
+/// The weight-index map `σ` of the hidden-neuron permutation `π` that carries `conj(full)` to
+/// (approximately) `full` — `π(conj w)[σ(i)] = conj(w[i])` — if one matches every incoming row
+/// within `tol` and maps the fixed weights of `chart` onto fixed weights (so `π ∘ conj` acts on
+/// the chart's free weights as a coordinate permutation with conjugation).
+fn conjugation_symmetry(widths: &[usize], chart: &GaugeChart, full: &[Complex64], tol: f64) -> Option<Vec<usize>> {
+    let depth = widths.len() - 1;
+    let mut sigma = vec![0usize; full.len()];
+    let mut prev: Vec<usize> = (0..widths[0]).collect(); // the permutation of the previous layer
+    let mut off = 0usize;
+    for i in 0..depth {
+        let (d_in, d_out) = (widths[i], widths[i + 1]);
+        let mut perm: Vec<usize> = (0..d_out).collect();
+        if i + 1 < depth {
+            // old neuron j goes to the neuron k whose row matches conj(row j), columns moved by `prev`
+            let dist =
+                |j: usize, k: usize| (0..d_in).map(|col| (full[off + j * d_in + col].conj() - full[off + k * d_in + prev[col]]).norm()).fold(0.0f64, f64::max);
+            let mut used = vec![false; d_out];
+            for (j, pj) in perm.iter_mut().enumerate() {
+                let k = (0..d_out).min_by(|&a, &b| dist(j, a).total_cmp(&dist(j, b)))?;
+                if used[k] || dist(j, k) > tol {
+                    return None;
+                }
+                used[k] = true;
+                *pj = k;
+            }
+        }
+        for j in 0..d_out {
+            for col in 0..d_in {
+                sigma[off + j * d_in + col] = off + perm[j] * d_in + prev[col];
+            }
+        }
+        prev = perm;
+        off += d_in * d_out;
+    }
+    let fixed_to_fixed = (0..full.len()).all(|i| chart.free[i].is_none() == chart.free[sigma[i]].is_none());
+    fixed_to_fixed.then_some(sigma)
+}
+
+/// For real data: is the function of the unique zero `θ*` in the certified box `X` (centre `c`)
+/// real although its weights are not? `Φ = π ∘ conj` (a hidden-neuron permutation after
+/// conjugation, [`conjugation_symmetry`]) maps zeros to zeros and is a max-norm isometry of the
+/// chart, so `Φ(θ*)` lies within `ρ + d` of `c` (`d = ‖Φ(c) − c‖_∞`). If the box of that radius
+/// is certified too, it holds one zero: `Φ(θ*) = θ*`, and `c(θ*) = c(Φ(θ*)) = conj c(θ*)`.
+fn real_function(sys: &CriticalSystem, chart: &GaugeChart, c: &[Complex64], b: &[Complex64], ok: &Success) -> bool {
+    let full = chart.full_weights(c);
+    let tol = REAL_TOLERANCE * (1.0 + norm_inf(&full));
+    let Some(sigma) = conjugation_symmetry(sys.widths(), chart, &full, tol) else {
+        return false;
+    };
+    let mut image = vec![complex::ZERO; full.len()];
+    for (i, &z) in full.iter().enumerate() {
+        image[sigma[i]] = z.conj();
+    }
+    // |x − y| of doubles: the differences round by u, hypot by 1 ulp; (1 + 8u) covers both
+    let d = chart.free.iter().zip(&image).zip(&full).filter(|((f, _), _)| f.is_some()).map(|((_, &x), &y)| (x - y).norm()).fold(0.0f64, f64::max);
+    let rho = (ok.rho + d * (1.0 + 8.0 * crate::ball::UNIT_ROUNDOFF)) * (1.0 + 1e-12);
+    [rho, 4.0 * rho].iter().any(|&r| krawczyk_contains(sys, chart, c, b, &ok.y, &ok.yf, r))
+}
+
 /// Certify the approximate root `theta` (free weights of `chart`) of `F(·; b)`: Newton
 /// refinement, then the Krawczyk test — first around the real part when the data are real and
-/// `theta` nearly real (a success there certifies a *real* root), else around the complex point.
+/// `theta` nearly real (a success there certifies *real weights*), else around the complex
+/// point (for real data its function may still be certified real, [`real_function`]).
 pub fn certify_root(sys: &CriticalSystem, chart: &GaugeChart, theta: &[Complex64], b: &[Complex64]) -> Certificate {
     let real_data = sys.q().iter().chain(b).all(|z| z.im == 0.0);
     let size = 1.0 + norm_inf(theta);
@@ -192,18 +267,19 @@ pub fn certify_root(sys: &CriticalSystem, chart: &GaugeChart, theta: &[Complex64
     }
     tries.push((theta.to_vec(), false));
     let mut last = theta.to_vec();
-    for (mut c, real) in tries {
-        if !refine(sys, chart, &mut c, b, real) {
+    for (mut c, real_weights) in tries {
+        if !refine(sys, chart, &mut c, b, real_weights) {
             continue;
         }
         let moved = c.iter().zip(theta).map(|(&x, &y)| (x - y).norm()).fold(0.0f64, f64::max);
         if moved > MOVE_TOLERANCE * size {
             continue;
         }
-        if let Some(rho) = certify_at(sys, chart, &c, b) {
-            let boxes: Vec<Ball> = c.iter().map(|&z| Ball::new(z, rho)).collect();
+        if let Some(ok) = certify_at(sys, chart, &c, b) {
+            let real = real_weights || (real_data && real_function(sys, chart, &c, b, &ok));
+            let boxes: Vec<Ball> = c.iter().map(|&z| Ball::new(z, ok.rho)).collect();
             let (coefficients, _) = sys.coefficients_and_jacobian_balls(chart, &boxes);
-            return Certificate { certified: true, real, radius: rho, center: c, coefficients };
+            return Certificate { certified: true, real, real_weights, radius: ok.rho, center: c, coefficients };
         }
         last = c;
     }
@@ -215,7 +291,7 @@ pub fn certify_root(sys: &CriticalSystem, chart: &GaugeChart, theta: &[Complex64
 pub struct CertifiedBatch {
     /// The Krawczyk test certified a unique zero near the row (in its best chart).
     pub certified: Vec<bool>,
-    /// ... and that zero is real.
+    /// ... and its function is real ([`Certificate::real`]).
     pub real: Vec<bool>,
     /// Radius of the certified box (max-norm, in the chart's free weights; NaN if not certified).
     pub radius: Vec<f64>,
@@ -285,7 +361,7 @@ mod tests {
             let (sys, chart, theta, b) = planted(seed, true);
             let noisy: Vec<Complex64> = theta.iter().map(|&z| z + Complex64::new(1e-9, -1e-9)).collect();
             let cert = certify_root(&sys, &chart, &noisy, &b);
-            assert!(cert.certified && cert.real, "seed {seed}: {cert:?}");
+            assert!(cert.certified && cert.real && cert.real_weights, "seed {seed}: {cert:?}");
             // the box contains the planted root, and the coefficient enclosure its coefficients
             assert!(cert.center.iter().zip(&theta).all(|(c, t)| (*c - *t).norm() <= cert.radius));
             assert!(cert.coefficients.iter().zip(&b).all(|(e, &z)| e.contains(z) && e.rad() < 1e-7), "{cert:?}");
@@ -293,6 +369,25 @@ mod tests {
         // complex data: certified, not real
         let (sys, chart, theta, b) = planted(7, false);
         let cert = certify_root(&sys, &chart, &theta, &b);
+        assert!(cert.certified && !cert.real, "{cert:?}");
+        // a real function of conjugate neurons: W1 rows (1, t), (1, t̄), W2 columns p, p̄ — complex
+        // weights, real coefficients; b = c(θ) (rounded to real). Certified real function, not real weights.
+        let mut rng = SplitMix64::new(9);
+        let t = rand_c(&mut rng);
+        let mut conj_theta = vec![t, t.conj()];
+        for _ in 0..3 {
+            let p = rand_c(&mut rng);
+            conj_theta.extend([p, p.conj()]);
+        }
+        let (c, _) = sys.coefficients_and_jacobian(&chart, &conj_theta);
+        assert!(c.iter().all(|z| z.im.abs() < 1e-14));
+        let b: Vec<Complex64> = c.iter().map(|z| complex::real(z.re)).collect();
+        let cert = certify_root(&sys, &chart, &conj_theta, &b);
+        assert!(cert.certified && cert.real && !cert.real_weights, "{cert:?}");
+        // with the data made complex the same point is certified, but not real
+        let mut bc = b.clone();
+        bc[0] += Complex64::new(0.0, 1e-300);
+        let cert = certify_root(&sys, &chart, &conj_theta, &bc);
         assert!(cert.certified && !cert.real, "{cert:?}");
     }
 
