@@ -104,6 +104,9 @@ def test_learning_degree_223_is_3_all_real_and_matches_eckart_young(seed):
     res = cr.learning_degree((2, 2, 3), 2, data=(X, Y), seed=seed, progress=False)
     assert (res.count, res.real, res.verified) == (3, 3, True)
     assert "trace test" in res.verification and res.statement.startswith("learning degree = 3, verified")
+    # every point certified by the Krawczyk test, and as a real function
+    assert (res.certified_count, res.real_certified) == (3, 3) and res.certified.all()
+    assert "3 of 3 solutions certified by the Krawczyk test in ball arithmetic; 3 certified real." in res.statement
     # the three critical functions are the whitened Eckart-Young truncations (closed form)
     closed = lm.critical_points((2, 2, 3), 2, X, Y)
     ours = res.real_coefficients
@@ -119,6 +122,7 @@ def test_generic_ed_degree_223_is_39(seed):
     res = cr.ed_degree((2, 2, 3), 2, seed=seed, progress=False)
     assert (res.count, res.verified) == (39, True)
     assert res.coefficients.shape == (39, 3, 3)
+    assert (res.certified_count, res.real_certified) == (39, res.real)
     # every critical point lies on V = {det C = 0}
     dets = np.abs(np.linalg.det(res.coefficients)) / np.linalg.norm(res.coefficients, axis=(1, 2)) ** 3
     assert dets.max() < 1e-10
@@ -130,17 +134,20 @@ def test_generic_ed_degree_of_rational_normal_curve_cone(r):
     for seed in (0, 1, 2):
         res = cr.ed_degree((2, 1, 1), r, seed=seed, progress=False, exact=False)
         assert (res.count, res.verified) == (3 * r - 2, True), res.statement
+        assert (res.certified_count, res.real_certified) == (res.count, res.real), res.statement
 
 
 def test_ed_degree_of_veronese_surface_cone():
     # (3,1,1), r=2: rank-one symmetric 3x3 matrices; generic ED degree of nu_2(P^2) is 13
-    assert cr.ed_degree((3, 1, 1), 2, seed=0, progress=False).count == 13
+    res = cr.ed_degree((3, 1, 1), 2, seed=0, progress=False)
+    assert (res.count, res.certified_count, res.real_certified) == (13, 13, res.real)
 
 
 def test_per_layer_exponents_and_depth():
     # (2,1,1,1) with r=(2,3) computes a * l(x)^6: the cone over the rational normal curve of degree 6
     res = cr.ed_degree((2, 1, 1, 1), (2, 3), seed=0, progress=False)
     assert (res.count, res.verified, res.r) == (16, True, (2, 3))
+    assert (res.certified_count, res.real_certified) == (16, res.real)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -253,7 +260,9 @@ def test_results_serialise_and_feed_the_learning_experiment():
     res = cr.learning_degree((2, 2, 3), 2, data=(X, Y), seed=0, progress=False)
     d = json.loads(json.dumps(res.to_dict()))
     assert d["count"] == 3 and len(d["critical_points"]) == 3
-    assert list(res.summary()) == ["widths", "r", "weights", "count", "real", "verified", "loops", "seconds"]
+    assert list(res.summary()) == ["widths", "r", "weights", "count", "real", "verified", "certified_count", "real_certified",
+                                   "loops", "seconds"]
+    assert [p["certified"] for p in d["critical_points"]] == [True] * 3
     # the returned weights realise the returned functions (complex weights in general)
     for i in range(3):
         W = res.weight_matrices(i)
@@ -277,9 +286,10 @@ def test_cli_json_has_exactly_the_promised_keys():
     assert out.exit_code == 0, out.output
     d = json.loads(out.output)
     # the versioned envelope of every JSON document, then the summary's keys, the seed and the statement
-    assert list(d) == ["schema", "kind", "version", "widths", "r", "weights", "count", "real", "verified", "loops",
-                       "seconds", "seed", "statement"]
+    assert list(d) == ["schema", "kind", "version", "widths", "r", "weights", "count", "real", "verified",
+                       "certified_count", "real_certified", "loops", "seconds", "seed", "statement"]
     assert (d["widths"], d["r"], d["weights"], d["count"], d["real"], d["verified"]) == ([2, 2, 3], 2, "data", 3, 3, True)
+    assert (d["certified_count"], d["real_certified"]) == (3, 3) and "certified by the Krawczyk test" in d["statement"]
     assert d["loops"] >= 5 and d["seconds"] > 0
 
 

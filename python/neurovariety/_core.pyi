@@ -141,6 +141,11 @@ class CriticalSystem:
     def evaluate(
         self, b: npt.NDArray[np.complex128], thetas: npt.NDArray[np.complex128]
     ) -> tuple[npt.NDArray[np.complex128], npt.NDArray[np.complex128], npt.NDArray[np.complex128]]: ...
+    def certify(
+        self, thetas: npt.NDArray[np.complex128], b: npt.NDArray[np.complex128]
+    ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+        """Krawczyk certification of each row of ``thetas`` for the parameter ``b``:
+        ``(certified, real, radius, distinct)``."""
 
 @final
 class WitnessSystem:

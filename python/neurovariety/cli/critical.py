@@ -71,6 +71,7 @@ def _print(arch: Architecture, weights: str, res: CriticalPointsResult) -> None:
     if res.minimum is not None:
         click.echo(f"  minimum loss       {res.losses[res.minimum].real:.6g}")
     click.echo(f"  verified           {res.verified} ({res.verification})")
+    click.echo(f"  certified          {res.certified_count} of {res.count} (Krawczyk), {res.real_certified} real")
     click.echo(f"  {res.loops} loops, {res.seconds:.2f} s")
     click.echo(f"  {res.statement}")
 

@@ -9,6 +9,10 @@ parameters ``b`` move along straight segments between nodes.
 >>> s = CriticalSystem(Architecture((2, 1, 1), 2), np.eye(3))
 >>> (s.n, s.N, s.amb)
 (2, 3, 3)
+>>> root = np.array([1, 0.5, 2.0])            # f = 2 (x + 0.5 y)^2 has coefficients (2, 2, 0.5)
+>>> certified, real, radius, distinct = s.certify(np.array([root, root + 0.1]), np.array([2, 2, 0.5]))
+>>> certified.tolist(), real.tolist()
+([True, False], [True, False])
 """
 
 from __future__ import annotations
@@ -59,6 +63,19 @@ class CriticalSystem:
         thetas = np.ascontiguousarray(np.atleast_2d(thetas), dtype=complex)
         f, c, j = self.core.evaluate(np.asarray(b, dtype=complex).reshape(-1), thetas)
         return np.asarray(f), np.asarray(c), np.asarray(j)
+
+    def certify(self, thetas: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Krawczyk certification (ball arithmetic) of weight vectors ``thetas`` (k x N) as critical
+        points for ``b``: ``(certified, real, radius, distinct)`` boolean/float arrays of length k.
+
+        ``distinct``: certified, and provably a different function from every other certified row.
+        """
+        thetas = np.ascontiguousarray(np.atleast_2d(thetas), dtype=complex)
+        if len(thetas) == 0:
+            empty = np.zeros(0, dtype=bool)
+            return empty, empty.copy(), np.zeros(0), empty.copy()
+        cert, real, radius, distinct = self.core.certify(thetas, np.asarray(b, dtype=complex).reshape(-1))
+        return np.asarray(cert), np.asarray(real), np.asarray(radius), np.asarray(distinct)
 
 
 def valid_endpoints(

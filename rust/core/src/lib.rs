@@ -11,6 +11,7 @@
 //! | [`network`] | networks over F_p: pointwise gradients and the coefficient Jacobian JΨ |
 //! | [`linalg`] | rank, RREF and nullspace over F_p (blocked PLE on `f64` matrix products) |
 //! | [`complex`] | [`Complex64`](complex::Complex64) helpers and batches of complex vectors |
+//! | [`ball`], [`scalar`] | rigorous complex ball arithmetic; the [`Scalar`](scalar::Scalar) trait the evaluator is generic over |
 //! | [`homotopy`] | the generic path tracker (a [`Homotopy`](homotopy::Homotopy) trait, RK4 + Newton, cancellation) |
 //! | [`critical`] | the critical equations of the squared loss in gauge-fixed weights |
 //!
@@ -28,6 +29,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod arch;
+pub mod ball;
 pub mod complex;
 pub mod critical;
 pub mod error;
@@ -37,6 +39,7 @@ pub mod linalg;
 pub mod network;
 pub mod poly;
 pub mod rng;
+pub mod scalar;
 
 #[cfg(test)]
 mod testing;

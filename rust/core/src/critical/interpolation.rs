@@ -1,7 +1,14 @@
 //! The interpolation grid that turns network values into monomial coefficients.
 
+use crate::ball::Ball;
 use crate::complex::{self, Complex64};
 use crate::poly;
+
+/// A bound of `|ω̃ − ω|` for the computed roots of unity `ω̃ = cis(2πk/(D+1))`: the angle is
+/// computed with three roundings (relative error `≤ 3.01u`, so `≤ 2.1e-15` for angles below
+/// 2π) and `cos`, `sin` with an error below 1 ulp each (`≤ 4.5e-16` together) — `2.6e-15`, with
+/// a margin of four.
+pub const ROOT_OF_UNITY_ERROR: f64 = 1e-14;
 
 /// Sample points for interpolation: `x0 = 1` and the other coordinates running over the
 /// `(D+1)`-th roots of unity. The monomials of degree `D` become distinct characters of this
@@ -35,6 +42,28 @@ pub fn interpolation_grid(d0: usize, degree: u32) -> (Vec<Complex64>, Vec<Comple
     (points, pinv, s)
 }
 
+/// Enclosures of the *exact* grid and pseudo-inverse of [`interpolation_grid`]: its points
+/// within [`ROOT_OF_UNITY_ERROR`] of the computed ones (`x0 = 1` exactly) and the entries of
+/// `E⁺ = Eᴴ / S` computed from them in ball arithmetic, so that network values at the ball
+/// points interpolate to enclosures of the exact coefficients. Same layout as the grid.
+pub fn interpolation_grid_balls(d0: usize, degree: u32) -> (Vec<Ball>, Vec<Ball>, usize) {
+    let (points, _, s) = interpolation_grid(d0, degree);
+    let balls: Vec<Ball> = points.iter().enumerate().map(|(i, &z)| if i % d0 == 0 { Ball::point(z) } else { Ball::new(z, ROOT_OF_UNITY_ERROR) }).collect();
+    let inv_s = Ball::reciprocal(s as f64);
+    let exps = poly::exponents(d0, degree);
+    let mut pinv = Vec::with_capacity(exps.len() * s);
+    for e in &exps {
+        for si in 0..s {
+            let mut v = Ball::ONE;
+            for (var, &ev) in e.iter().enumerate().skip(1) {
+                v *= balls[si * d0 + var].powu(ev);
+            }
+            pinv.push(v.conj() * inv_s);
+        }
+    }
+    (balls, pinv, s)
+}
+
 #[cfg(test)]
 #[allow(clippy::needless_range_loop)]
 mod tests {
@@ -61,6 +90,14 @@ mod tests {
                     assert!(close(acc, complex::real(if a == b { 1.0 } else { 0.0 }), 1e-13), "d0={d0} deg={deg}");
                 }
             }
+            // the ball version encloses the floating-point one and is tight
+            let (bp, bpinv, bs) = interpolation_grid_balls(d0, deg);
+            assert_eq!(bs, s);
+            assert!(bp.iter().zip(&pts).all(|(b, &z)| b.contains(z) && b.rad() <= ROOT_OF_UNITY_ERROR));
+            assert!(bpinv.iter().zip(&pinv).all(|(b, &z)| b.contains(z) && b.rad() < 1e-13));
         }
+        // the exact roots of unity are inside: ω = i for D + 1 = 4
+        let (bp, _, _) = interpolation_grid_balls(2, 3);
+        assert!(bp[3].contains(Complex64::new(0.0, 1.0)) && bp[5].contains(complex::real(-1.0)));
     }
 }

@@ -6,7 +6,10 @@
 //! * [`gauge`]: the rescaling symmetry fixed by one incoming weight of each hidden neuron
 //!   (the one home of that convention);
 //! * `tape.rs`: forward-mode tapes and the forward-over-reverse Hessian pass;
-//! * [`interpolation`]: the grid turning network values into monomial coefficients;
+//! * [`interpolation`]: the grid turning network values into monomial coefficients (and its
+//!   ball enclosure);
+//! * `certify.rs`: the Krawczyk test in ball arithmetic ([`certify_root`],
+//!   [`certify_weight_vectors`]): certified, real and distinct critical points;
 //! * [`track_weight_vectors`], [`evaluate_weight_vectors`]: batches of *full* weight vectors
 //!   (package order), each put into its best chart — what the Python bindings call.
 //!
@@ -21,6 +24,7 @@
 //! status and dropped by the caller (monodromy simply re-finds it in a later loop).
 
 mod batch;
+mod certify;
 pub mod gauge;
 pub mod interpolation;
 pub mod slice;
@@ -28,6 +32,7 @@ mod system;
 mod tape;
 pub mod witness;
 
+pub use certify::{certify_root, certify_weight_vectors, Certificate, CertifiedBatch};
 pub use gauge::GaugeChart;
 pub use interpolation::interpolation_grid;
 pub use slice::{Sliced, WeightSlice};

@@ -1,12 +1,15 @@
 //! The critical equations of the squared loss of a polynomial network, in gauge-fixed weights.
 
 use super::gauge::{self, GaugeChart};
-use super::interpolation::interpolation_grid;
+use super::interpolation::{interpolation_grid, interpolation_grid_balls};
 use super::tape::Tape;
 use crate::arch::Architecture;
-use crate::complex::{self, mul_add, Complex64};
+use crate::ball::Ball;
+use crate::complex::{self, Complex64};
 use crate::error::CoreError;
 use crate::homotopy::Homotopy;
+use crate::scalar::Scalar;
+use std::sync::OnceLock;
 
 /// The critical equations `F(θ; b) = J(θ)ᵀ (Q c(θ) − b) = 0` of the loss
 /// `ℓ(c) = cᵀ Q c − 2 bᵀ c` pulled back to gauge-fixed weights `θ` (see [`GaugeChart`]).
@@ -34,6 +37,47 @@ pub struct CriticalSystem {
     pub(super) points: Vec<Complex64>,
     pub(super) pinv: Vec<Complex64>,
     pub(super) q: Vec<Complex64>,
+    /// The ball versions of `points`, `pinv` and `q` (enclosing the exact grid), built on the
+    /// first certification.
+    pub(super) balls: OnceLock<BallData>,
+}
+
+/// [`CriticalSystem`]'s data as balls: grid points, pseudo-inverse and `Q`.
+#[derive(Debug)]
+pub(super) struct BallData {
+    points: Vec<Ball>,
+    pinv: Vec<Ball>,
+    q: Vec<Ball>,
+}
+
+/// A [`Scalar`] the critical system can be evaluated in: where its grid and `Q` are.
+pub(super) trait SystemScalar: Scalar {
+    /// `(grid points S × d0, pseudo-inverse M × S, Q)` of `sys` in this scalar type.
+    fn data(sys: &CriticalSystem) -> (&[Self], &[Self], &[Self]);
+}
+
+impl SystemScalar for Complex64 {
+    #[inline]
+    fn data(sys: &CriticalSystem) -> (&[Self], &[Self], &[Self]) {
+        (&sys.points, &sys.pinv, &sys.q)
+    }
+}
+
+impl SystemScalar for Ball {
+    fn data(sys: &CriticalSystem) -> (&[Self], &[Self], &[Self]) {
+        let d = sys.balls.get_or_init(|| {
+            let degree: u32 = sys.exponents.iter().product();
+            let (points, pinv, _) = interpolation_grid_balls(sys.d0, degree);
+            BallData { points, pinv, q: sys.q.iter().map(|&z| Ball::point(z)).collect() }
+        });
+        (&d.points, &d.pinv, &d.q)
+    }
+}
+
+/// The full weight vector (package order) for the free weights `theta` of `chart` (fixed
+/// weights are exactly 1).
+pub(super) fn full_weights_of<S: Scalar>(chart: &GaugeChart, theta: &[S]) -> Vec<S> {
+    chart.free.iter().map(|f| f.map_or(S::ONE, |k| theta[k])).collect()
 }
 
 /// Largest `grid points × unknowns² × outputs` the solver accepts (the Hessian pass costs that
@@ -71,7 +115,7 @@ impl CriticalSystem {
                 Some(*acc)
             }))
             .collect();
-        Ok(CriticalSystem { widths, exponents, node_off, weight_off, n, d0, dl, m, s, points, pinv, q })
+        Ok(CriticalSystem { widths, exponents, node_off, weight_off, n, d0, dl, m, s, points, pinv, q, balls: OnceLock::new() })
     }
 
     /// Number of free (gauge-fixed) weights.
@@ -110,24 +154,27 @@ impl CriticalSystem {
         gauge::normalize(&self.widths, &self.exponents, full)
     }
 
-    /// Coefficients `c(θ)` (`dL·M`), their Jacobian `J` (row-major `dL·M × n`) and the tapes.
-    fn coefficients_tapes(&self, chart: &GaugeChart, theta: &[Complex64]) -> (Vec<Complex64>, Vec<Complex64>, Vec<Tape>, Vec<Complex64>) {
-        let full = self.full_weights(chart, theta);
+    /// Coefficients `c(θ)` (`dL·M`), their Jacobian `J` (row-major `dL·M × n`), the tapes and
+    /// the full weights, in the scalar type `S`.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn coefficients_tapes<S: SystemScalar>(&self, chart: &GaugeChart, theta: &[S]) -> (Vec<S>, Vec<S>, Vec<Tape<S>>, Vec<S>) {
+        let full = full_weights_of(chart, theta);
+        let (points, pinv, _) = S::data(self);
         let (n, m, s, dl) = (self.n, self.m, self.s, self.dl);
-        let tapes: Vec<Tape> = (0..s).map(|si| self.forward(chart, &full, si)).collect();
+        let tapes: Vec<Tape<S>> = (0..s).map(|si| self.forward(chart, &full, points, si)).collect();
         let out_off = self.node_off[self.widths.len() - 1];
-        let mut c = vec![complex::ZERO; dl * m];
-        let mut jac = vec![complex::ZERO; dl * m * n];
+        let mut c = vec![S::ZERO; dl * m];
+        let mut jac = vec![S::ZERO; dl * m * n];
         for j in 0..dl {
             let node = out_off + j;
             for mi in 0..m {
                 let row = j * m + mi;
                 let jr = &mut jac[row * n..(row + 1) * n];
                 for (si, t) in tapes.iter().enumerate() {
-                    let w = self.pinv[mi * s + si];
-                    c[row] = mul_add(w, t.a[node], c[row]);
+                    let w = pinv[mi * s + si];
+                    c[row] = w.mul_add(t.a[node], c[row]);
                     for (x, &g) in jr.iter_mut().zip(&t.at[node * n..(node + 1) * n]) {
-                        *x = mul_add(w, g, *x);
+                        *x = w.mul_add(g, *x);
                     }
                 }
             }
@@ -141,40 +188,48 @@ impl CriticalSystem {
         (c, j)
     }
 
+    /// Enclosures of `c(θ)` and `J(θ)` for every `θ` in the boxes `theta` (one complex ball per
+    /// free weight of `chart`), in rigorous ball arithmetic.
+    pub fn coefficients_and_jacobian_balls(&self, chart: &GaugeChart, theta: &[Ball]) -> (Vec<Ball>, Vec<Ball>) {
+        let (c, j, _, _) = self.coefficients_tapes(chart, theta);
+        (c, j)
+    }
+
+    /// Enclosures of `F(θ; b)` and, with `jac_out`, of `∂F/∂θ` (row-major `n × n`) for every `θ`
+    /// in the boxes `theta`, for the exact parameter `b` (the same code as the floating-point
+    /// evaluation, in [`Ball`] arithmetic).
+    pub fn evaluate_balls(&self, chart: &GaugeChart, theta: &[Ball], b: &[Complex64], f: &mut [Ball], jac_out: Option<&mut [Ball]>) {
+        let b: Vec<Ball> = b.iter().map(|&z| Ball::point(z)).collect();
+        self.eval_impl(chart, theta, &b, f, jac_out, None);
+    }
+
     #[allow(clippy::too_many_arguments)]
-    fn eval_impl(
-        &self,
-        chart: &GaugeChart,
-        theta: &[Complex64],
-        b: &[Complex64],
-        f: &mut [Complex64],
-        jac_out: Option<&mut [Complex64]>,
-        dp: Option<(&[Complex64], &mut [Complex64])>,
-    ) {
+    fn eval_impl<S: SystemScalar>(&self, chart: &GaugeChart, theta: &[S], b: &[S], f: &mut [S], jac_out: Option<&mut [S]>, dp: Option<(&[S], &mut [S])>) {
         let (n, m, s, dl) = (self.n, self.m, self.s, self.dl);
         let amb = dl * m;
+        let (_, pinv, q) = S::data(self);
         let (c, jc, tapes, full) = self.coefficients_tapes(chart, theta);
         // g = Q c − b
-        let mut g = vec![complex::ZERO; amb];
+        let mut g = vec![S::ZERO; amb];
         for (i, gi) in g.iter_mut().enumerate() {
             let mut acc = -b[i];
-            for (&qv, &cv) in self.q[i * amb..(i + 1) * amb].iter().zip(&c) {
-                acc = mul_add(qv, cv, acc);
+            for (&qv, &cv) in q[i * amb..(i + 1) * amb].iter().zip(&c) {
+                acc = qv.mul_add(cv, acc);
             }
             *gi = acc;
         }
         for v in f.iter_mut() {
-            *v = complex::ZERO;
+            *v = S::ZERO;
         }
         for (row, &gv) in g.iter().enumerate() {
             for (fv, &jv) in f.iter_mut().zip(&jc[row * n..(row + 1) * n]) {
-                *fv = mul_add(jv, gv, *fv);
+                *fv = jv.mul_add(gv, *fv);
             }
         }
         if let Some((dpv, out)) = dp {
             // ∂F/∂b · db = −Jᵀ db
             for v in out.iter_mut() {
-                *v = complex::ZERO;
+                *v = S::ZERO;
             }
             for (row, &d) in dpv.iter().enumerate() {
                 for (o, &jv) in out.iter_mut().zip(&jc[row * n..(row + 1) * n]) {
@@ -183,44 +238,50 @@ impl CriticalSystem {
             }
         }
         if let Some(h) = jac_out {
-            // Q J
-            let mut qj = vec![complex::ZERO; amb * n];
-            for i in 0..amb {
-                let out = &mut qj[i * n..(i + 1) * n];
-                for (k, &qv) in self.q[i * amb..(i + 1) * amb].iter().enumerate() {
-                    if qv == complex::ZERO {
-                        continue;
-                    }
-                    for (o, &jv) in out.iter_mut().zip(&jc[k * n..(k + 1) * n]) {
-                        *o = mul_add(qv, jv, *o);
-                    }
-                }
-            }
-            for v in h.iter_mut() {
-                *v = complex::ZERO;
-            }
-            // Jᵀ (Q J)
-            for i in 0..amb {
-                let jr = &jc[i * n..(i + 1) * n];
-                let qr = &qj[i * n..(i + 1) * n];
-                for (a, &ja) in jr.iter().enumerate() {
-                    let hr = &mut h[a * n..(a + 1) * n];
-                    for (hv, &qv) in hr.iter_mut().zip(qr) {
-                        *hv = mul_add(ja, qv, *hv);
-                    }
-                }
-            }
+            self.gauss_newton_part(q, &jc, h);
             // ∇²(gᵀc) = Σ_s ∇² Σ_j w_{js} f_j(x_s), with w_{js} = Σ_m pinv[m, s] g[j, m]
-            let mut w = vec![complex::ZERO; dl];
+            let mut w = vec![S::ZERO; dl];
             for (si, tape) in tapes.iter().enumerate() {
                 for (j, wj) in w.iter_mut().enumerate() {
-                    let mut acc = complex::ZERO;
+                    let mut acc = S::ZERO;
                     for mi in 0..m {
-                        acc = mul_add(self.pinv[mi * s + si], g[j * m + mi], acc);
+                        acc = pinv[mi * s + si].mul_add(g[j * m + mi], acc);
                     }
                     *wj = acc;
                 }
                 self.add_hessian(chart, &full, tape, &w, h);
+            }
+        }
+    }
+
+    /// `h = Jᵀ Q J` (`n × n`) for `J` = `jc` (`amb × n`).
+    fn gauss_newton_part<S: Scalar>(&self, q: &[S], jc: &[S], h: &mut [S]) {
+        let (n, amb) = (self.n, self.dl * self.m);
+        // Q J
+        let mut qj = vec![S::ZERO; amb * n];
+        for i in 0..amb {
+            let out = &mut qj[i * n..(i + 1) * n];
+            for (k, &qv) in q[i * amb..(i + 1) * amb].iter().enumerate() {
+                if qv == S::ZERO {
+                    continue;
+                }
+                for (o, &jv) in out.iter_mut().zip(&jc[k * n..(k + 1) * n]) {
+                    *o = qv.mul_add(jv, *o);
+                }
+            }
+        }
+        for v in h.iter_mut() {
+            *v = S::ZERO;
+        }
+        // Jᵀ (Q J)
+        for i in 0..amb {
+            let jr = &jc[i * n..(i + 1) * n];
+            let qr = &qj[i * n..(i + 1) * n];
+            for (a, &ja) in jr.iter().enumerate() {
+                let hr = &mut h[a * n..(a + 1) * n];
+                for (hv, &qv) in hr.iter_mut().zip(qr) {
+                    *hv = ja.mul_add(qv, *hv);
+                }
             }
         }
     }
