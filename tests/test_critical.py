@@ -316,9 +316,12 @@ def test_cli_generic_and_unit():
     assert out.exit_code == 0 and json.loads(out.output)["count"] == 7
     out = CliRunner().invoke(learning_degree_command, ["2,1,1", "-r", "2", "--unit", "--quiet", "--seed", "1"])
     assert out.exit_code == 0 and "unit ED degree" in out.output and "verified" in out.output
+    # a defective architecture (refused before weight slices)
+    out = CliRunner().invoke(learning_degree_command, ["3,2,1", "-r", "2", "--generic", "--json", "--seed", "0"])
+    assert out.exit_code == 0 and json.loads(out.output)["count"] == 13
 
 
-@pytest.mark.parametrize("args", [["2,x"], ["3,2,1", "-r", "2"], ["2,2,3", "--timeout", "-1"], ["2,2,3", "-r", "0"]])
+@pytest.mark.parametrize("args", [["2,x"], ["2,0,3", "-r", "2"], ["2,2,3", "--timeout", "-1"], ["2,2,3", "-r", "0"]])
 def test_cli_errors_are_one_line(args):
     out = CliRunner().invoke(learning_degree_command, args + ["--json"])
     assert out.exit_code != 0
