@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from neurovariety.critical.monodromy import random_node, start_pair
 from neurovariety.critical.problem import loss_problem
 from neurovariety.critical.system import CriticalSystem, full_rank, valid_endpoints
 from neurovariety.critical.trace import trace_test
+from neurovariety.dimension import dimension
 from neurovariety.homotopy import SolutionSet
 
 
@@ -226,9 +228,35 @@ def test_filling_architecture_has_one_critical_point():
     assert np.allclose(res.coefficients[0].real, np.linalg.solve(A, B).T)
 
 
-def test_defective_architecture_is_refused():
-    with pytest.raises(NotImplementedError, match="defective"):
-        _solve((3, 2, 1), 2, weights="generic")
+#: Defective architectures (dim V < gauge-fixed weights): learning / generic ED degrees by the
+#: independent Macaulay2 oracle (tests/m2_oracle.py: Lagrange multipliers on the kernel of the
+#: parameter map, over F_32003), computed with it once (each in about 2 s):
+#: ``critical_degree(Architecture(w, r), weights, seed=0)``.
+DEFECTIVE = [((3, 2, 1), 2, "generic", 13), ((3, 2, 1), 2, "data", 13), ((2, 1, 2, 1), 2, "data", 10),
+             ((2, 1, 2, 1), 2, "generic", 10), ((2, 1, 3, 1), 2, "generic", 10)]
+
+
+@pytest.mark.parametrize("widths, r, weights, expected", DEFECTIVE)
+def test_defective_architectures_in_a_weight_slice(widths, r, weights, expected):
+    res = _solve(widths, r, weights=weights, seed=0)
+    assert (res.count, res.verified) == (expected, True), res.statement
+    assert "defective" in res.statement and "spurious" in res.statement
+    assert res.parameters.shape == (res.count, Architecture(widths, r).num_params)
+    # every point returned is critical in all weights: J(theta)^T (Q c - b) = 0 at the data
+    arch = Architecture(widths, r)
+    prob = loss_problem(arch, weights, None, np.random.default_rng([0, 0xC817]), 0)
+    system = CriticalSystem(arch, prob.Q)
+    f, c, J = system.evaluate(res.parameters, prob.b)
+    assert np.allclose(c, res.coefficients.reshape(res.count, -1), atol=1e-8 * np.abs(c).max())
+    assert np.abs(f).max() <= 1e-7 * np.abs(J).max() * (np.abs(prob.Q).max() * np.abs(c).max() + np.abs(prob.b).max())
+    assert full_rank(J, dimension(arch, seed=0).dimension).all()
+
+
+@pytest.mark.skipif(shutil.which("M2") is None, reason="Macaulay2 is not installed (apt-get install macaulay2)")
+def test_defective_degree_matches_the_m2_oracle_run_here():
+    from m2_oracle import critical_degree
+
+    assert critical_degree(Architecture((3, 2, 1), 2), "generic", seed=0) == 13
 
 
 def test_invalid_input():
@@ -298,9 +326,12 @@ def test_cli_generic_and_unit():
     assert out.exit_code == 0 and json.loads(out.output)["count"] == 7
     out = CliRunner().invoke(learning_degree_command, ["2,1,1", "-r", "2", "--unit", "--quiet", "--seed", "1"])
     assert out.exit_code == 0 and "unit ED degree" in out.output and "verified" in out.output
+    # a defective architecture (refused before weight slices)
+    out = CliRunner().invoke(learning_degree_command, ["3,2,1", "-r", "2", "--generic", "--json", "--seed", "0"])
+    assert out.exit_code == 0 and json.loads(out.output)["count"] == 13
 
 
-@pytest.mark.parametrize("args", [["2,x"], ["3,2,1", "-r", "2"], ["2,2,3", "--timeout", "-1"], ["2,2,3", "-r", "0"]])
+@pytest.mark.parametrize("args", [["2,x"], ["2,0,3", "-r", "2"], ["2,2,3", "--timeout", "-1"], ["2,2,3", "-r", "0"]])
 def test_cli_errors_are_one_line(args):
     out = CliRunner().invoke(learning_degree_command, args + ["--json"])
     assert out.exit_code != 0

@@ -241,3 +241,19 @@ def test_cli_degree_member_identifiability_json():
     out = runner.invoke(cli, ["degree", "3,2,1", "-r", "2"])
     assert out.exit_code == 0 and "degree             3" in out.output
 
+
+
+@needs_m2
+def test_example_4_4_degree_matches_numerical_implicitization():
+    """Macaulay2's NumericalImplicitization (its own pseudo-witness sets, monodromy and trace test)
+    on the same parametrisation; the elimination ideal of (3,3,3) is out of reach of ``degree ker``
+    in a test (minutes)."""
+    p = parametrization((3, 3, 3), 2, gauge=True).to_m2().replace("R = QQ[", "R = CC[")
+    script = ('needsPackage "NumericalImplicitization";\n' + p
+              + "\nprint numericalImageDegree(F, ideal 0_R, Verbose => false);\nexit 0\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ni.m2"
+        path.write_text(script)
+        out = subprocess.run([M2, "--script", str(path)], capture_output=True, text=True, timeout=240)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert int(out.stdout.strip().splitlines()[-1]) == nv.degree((3, 3, 3), 2, seed=1, multidegree=False).degree == 30

@@ -42,8 +42,8 @@ from .._validate import choice, optional_positive_float, positive_int
 from .._validate import seed as validate_seed
 from ..architecture import Architecture, ArchitectureLike, RSpec
 from ..dimension import dimension
-from ..errors import NotSupportedError
 from ..homotopy import LoopState, SolutionSet, TrackingStopped, run_loops
+from ..network.gauge import weight_slice
 from .exact import exact_critical_count
 from .monodromy import loop_tracker, start_pair
 from .problem import WEIGHTS, LossProblem, WeightsKind, loss_problem
@@ -149,7 +149,7 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
         return trace_test(system, problem, known, start.b, start.scale, rng)
 
     deadline = None if timeout is None else time.monotonic() + timeout
-    known = SolutionSet(system.N, system.amb)
+    known = SolutionSet(system.P, system.amb)
     known.add(start.c[None], start.theta[None])
     with bar:
         state = run_loops(loop_tracker(system, problem, start, rng, deadline, stats), known, max_loops=max_loops,
@@ -190,8 +190,9 @@ def critical_points(
     trace test is then skipped, the final homotopy to the data still runs). ``exact`` runs the
     finite-field count (``None``: only for at most 2 unknowns and degree at most 3).
 
-    Only non-defective architectures are supported (then the gauge-fixed system is square with
-    finitely many solutions); a filling ``V`` has the single least-squares critical point.
+    For a defective architecture the weights are restricted to a random slice of dimension
+    ``dim V`` (spurious solutions of the slice are filtered; see :mod:`~neurovariety.critical.system`);
+    a filling ``V`` has the single least-squares critical point.
 
     >>> res = critical_points((2, 2, 3), 2, weights="data", seed=1)
     >>> res.count, res.real, res.verified
@@ -210,17 +211,14 @@ def critical_points(
     dim_v = dimension(arch, seed=0).dimension
     if dim_v == arch.ambient_dim:
         return _filling_result(arch, problem, common, t_start)
-    if dim_v < arch.num_free_params:
-        raise NotSupportedError(
-            f"{arch} is defective (dim V = {dim_v} < {arch.num_free_params} gauge-fixed weights): the critical equations "
-            "in weight space have positive-dimensional fibres; only non-defective architectures are supported"
-        )
-    system = CriticalSystem(arch, problem.Q)
+    sliced = dim_v < arch.num_free_params
+    # defective: restrict the weights to a random slice of dimension dim V (see critical.system)
+    system = CriticalSystem(arch, problem.Q, weight_slice(arch, dim_v, rng) if sliced else None)
     state, start = _monodromy(system, problem, rng, max_loops=max_loops, stop_after=stop_after, timeout=timeout,
                               verify=verify, progress=progress)
     stopped = state.interrupted or state.timed_out
     exact_res = None
-    if not stopped and (exact if exact is not None else arch.num_free_params <= 2 and arch.degree <= 3):
+    if not stopped and not sliced and (exact if exact is not None else arch.num_free_params <= 2 and arch.degree <= 3):
         exact_res = exact_critical_count(arch, weights=weights, seed=seed)
     count = len(state.known)
     verified_by = (["trace test"] if state.trace_residual is not None and state.trace_residual <= TRACE_RTOL else []) + (
@@ -233,17 +231,26 @@ def critical_points(
     at_base = state.interrupted or state.timed_out
     certified, real_cert = _certify(system, points.theta[done], start.b if at_base else problem.b)
     statement = _statement(arch, weights, state, verified_by, exact_res, max_loops, stop_after, timeout)
+    if sliced:
+        statement += (f" {arch} is defective (dim V = {dim_v} < {arch.num_free_params} gauge-fixed weights): the weights "
+                      f"were restricted to a random slice of dimension {dim_v}; solutions where the slice's Jacobian J S "
+                      "drops rank (spurious critical points of the slice) were discarded, and every point kept has a "
+                      "vanishing gradient in all weights at a smooth point of V.")
     if stopped:
         statement += (" The points returned are the critical points at the generic parameters of the monodromy run, "
                       "not at the given data (the run was stopped before tracking them there).")
     elif len(done) < count:
         statement += (f" At the given data {count - len(done)} of the {count} paths failed or met another path: the data "
                       f"may be non-generic; real/minimum refer to the {len(done)} points reached.")
-    statement += (f" {int(certified.sum())} of {count} solutions certified by the Krawczyk test in ball arithmetic; "
-                  f"{int(real_cert.sum())} certified real.")
+    if sliced:
+        statement += (" No solution is certified by the Krawczyk test: it needs isolated critical points in gauge-fixed "
+                      "weights, and a defective architecture's are positive-dimensional (certified_count = 0).")
+    else:
+        statement += (f" {int(certified.sum())} of {count} solutions certified by the Krawczyk test in ball arithmetic; "
+                      f"{int(real_cert.sum())} certified real.")
     return CriticalPointsResult(
         **common, count=count, real=int(is_real.sum()), coefficients=coeffs.reshape(len(done), arch.dL, arch.num_monomials),
-        is_real=is_real, losses=losses, minimum=minimum, parameters=points.theta[done], verified=bool(verified_by),
+        is_real=is_real, losses=losses, minimum=minimum, parameters=system.weights(points.theta[done]), verified=bool(verified_by),
         verification=" and ".join(verified_by) if verified_by else "none", statement=statement, loops=state.loops,
         stable_loops=state.stable, paths=state.paths + points.paths, failed_paths=state.failed,
         trace_residual=state.trace_residual, exact=exact_res, timed_out=state.timed_out,

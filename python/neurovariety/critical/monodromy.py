@@ -54,7 +54,7 @@ def start_pair(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
     """
     n, amb = system.n if rank is None else rank, system.amb
     for _ in range(20):
-        theta0 = cgauss(rng, system.N)
+        theta0 = cgauss(rng, system.P)
         _, c, J = system.evaluate(theta0[None], np.zeros(amb))
         c, J = c[0], J[0]
         if not full_rank(J[None], n)[0]:

@@ -42,7 +42,7 @@ class TargetPoints:
 
 def _one_route(system: CriticalSystem, known: SolutionSet, route: list[np.ndarray]) -> TargetPoints:
     count = len(known)
-    theta = np.full((count, system.N), np.nan + 0j)
+    theta = np.full((count, system.P), np.nan + 0j)
     c_out = np.full((count, system.amb), np.nan + 0j)
     todo = np.arange(count)
     paths = 0

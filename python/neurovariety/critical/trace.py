@@ -42,7 +42,7 @@ def trace_test(
             bs = b0 + s * v
             ends, status = system.track(known.theta, [b0, bs])
             th, c, mask = valid_endpoints(system, ends, status, bs)
-            if not mask.all() or SolutionSet(system.N, system.amb).add(c, th) != len(known):
+            if not mask.all() or SolutionSet(system.P, system.amb).add(c, th) != len(known):
                 return None  # a failed path, or two paths met: not a regular fibre
             return c
 

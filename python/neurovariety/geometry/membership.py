@@ -10,6 +10,12 @@ set's completeness is certified by the trace test). For real ``C``, real weights
 one of its preimages is real (in the first-column gauge chart, real points stay real): the real
 neuromanifold, beyond the criteria of :func:`neurovariety.learning.in_neuromanifold`.
 
+For a defective architecture the witness set lives in a random real weight slice of dimension
+``dim V`` in the first-column gauge chart (fixed: no chart switches). Generic points of ``V`` have
+preimages there, but points whose weights are far out in that chart (a first incoming weight
+much smaller than the others, e.g. ratios above ~10 for (2,1,2,1), r = 2) can be missed: a
+rejection is then not a proof, and "no real preimage in the slice" leaves ``real`` undecided.
+
 >>> import numpy as np
 >>> C = np.array([[1.0, 4.0, 4.0]])          # (x0 + 2 x1)^2: on the cone of squares
 >>> res = is_on_variety((2, 1, 1), 2, C, seed=0)

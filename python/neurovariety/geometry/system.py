@@ -31,19 +31,12 @@ import numpy as np
 from .. import _core
 from ..architecture import Architecture
 from ..homotopy import TrackingStopped, full_rank
+from ..network.gauge import weight_slice
 
 __all__ = ["WitnessSystem", "WeightSlice", "valid_witness_points", "weight_slice"]
 
 #: A weight slice ``(p, S)``: ``θ = p + S t`` in the first-column gauge chart.
 WeightSlice = tuple[np.ndarray, np.ndarray]
-
-
-def weight_slice(arch: Architecture, m: int, rng: np.random.Generator) -> WeightSlice:
-    """A random complex weight slice ``(p, S)`` of dimension ``m`` (``S``: gauge-fixed weights x ``m``)."""
-    n = arch.num_free_params
-    p = (rng.standard_normal(n) + 1j * rng.standard_normal(n)) / np.sqrt(2)
-    S = (rng.standard_normal((n, m)) + 1j * rng.standard_normal((n, m))) / np.sqrt(2 * m)
-    return p, S
 
 
 class WitnessSystem:

@@ -19,7 +19,22 @@ import numpy as np
 from .. import _core
 from ..architecture import Architecture
 
-__all__ = ["gauge_mask", "full_weights", "first_column_chart"]
+__all__ = ["gauge_mask", "full_weights", "first_column_chart", "weight_slice"]
+
+
+def weight_slice(arch: Architecture, m: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """A random complex weight slice ``(p, S)``: ``θ = p + S t`` in the first-column chart, ``t ∈ C^m``
+    (``p``: one entry per gauge-fixed weight, ``S``: gauge-fixed weights x ``m``). For a defective
+    architecture, ``m = dim V`` makes the parametrisation restricted to it generically finite onto V.
+
+    >>> p, S = weight_slice(Architecture((3, 2, 1), 2), 5, np.random.default_rng(0))
+    >>> p.shape, S.shape
+    ((6,), (6, 5))
+    """
+    n = arch.num_free_params
+    p = (rng.standard_normal(n) + 1j * rng.standard_normal(n)) / np.sqrt(2)
+    S = (rng.standard_normal((n, m)) + 1j * rng.standard_normal((n, m))) / np.sqrt(2 * m)
+    return p, S
 
 
 def gauge_mask(arch: Architecture) -> np.ndarray:
