@@ -368,3 +368,25 @@ def test_dimension_options_are_validated_even_when_built_by_hand():
         nv.dimension((3, 3, 3), 2, options=5)
     with pytest.raises(InvalidInputError, match="trials"):
         nv.dimension((3, 3, 3), 2, options=DimensionOptions(trials=0))
+
+
+def test_geometry_timeouts_and_coefficients_are_validated():
+    for bad in (-1, float("nan"), 0, True):
+        with pytest.raises(InvalidInputError, match="timeout"):
+            nv.degree((2, 1, 2), 2, timeout=bad)
+    with pytest.raises(InvalidInputError, match="not a number"):
+        nv.is_on_variety((2, 1, 1), 2, [["1", 4, 4]])
+    with pytest.raises(InvalidInputError, match="not a number"):
+        nv.is_on_variety((2, 1, 1), 2, [[True, 4, 4]])
+
+
+@pytest.mark.parametrize("scale", [1e150, 1e-150, 1.0])
+def test_membership_is_scale_invariant_on_the_cone(scale):
+    res = nv.is_on_variety((2, 1, 1), 2, [[scale, 4 * scale, 4 * scale]], seed=0)  # (x0 + 2 x1)^2, scaled
+    assert res.member and res.real
+    off = nv.is_on_variety((2, 1, 1), 2, [[scale, 0, scale]], seed=0)  # x0^2 + x1^2: not a square
+    assert not off.member
+
+
+def test_the_zero_function_is_on_every_neurovariety():
+    assert nv.is_on_variety((2, 1, 1), 2, [[0, 0, 0]], seed=0).member

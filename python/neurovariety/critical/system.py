@@ -112,7 +112,7 @@ class CriticalSystem:
             # roots in gauge-fixed weights, which a defective architecture does not have
             empty = np.zeros(len(thetas), dtype=bool)
             return empty, empty.copy(), np.zeros(len(thetas)), empty.copy()
-        cert, real, radius, distinct = self.core.certify(thetas, np.asarray(b, dtype=complex).reshape(-1))
+        cert, real, radius, distinct = self.full.certify(thetas, np.asarray(b, dtype=complex).reshape(-1))
         return np.asarray(cert), np.asarray(real), np.asarray(radius), np.asarray(distinct)
 
 

@@ -30,7 +30,7 @@ from typing import Optional
 
 import numpy as np
 
-from .._validate import positive_int
+from .._validate import optional_positive_float, positive_int
 from .._validate import seed as validate_seed
 from ..architecture import Architecture, ArchitectureLike, RSpec, monomial_exponents
 from ..dimension import dimension
@@ -137,6 +137,7 @@ def degree(
     t0 = time.perf_counter()
     arch = Architecture.coerce(widths, r)
     rng = np.random.default_rng(validate_seed(seed))
+    timeout = optional_positive_float(timeout, "timeout")  # checked even when no tracking is needed
     dim = dimension(arch, seed=0)
     if dim.dimension == arch.ambient_dim:
         return _filling(arch, t0)

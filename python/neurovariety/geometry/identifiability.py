@@ -19,6 +19,7 @@ from typing import Optional
 
 import numpy as np
 
+from .._validate import optional_positive_float
 from .._validate import seed as validate_seed
 from ..architecture import Architecture, ArchitectureLike, RSpec
 from ..dimension import dimension
@@ -59,6 +60,7 @@ def identifiability(
     """Weight classes over a generic function (see the module docstring); non-defective architectures."""
     t0 = time.perf_counter()
     arch = Architecture.coerce(widths, r)
+    timeout = optional_positive_float(timeout, "timeout")
     dim = dimension(arch, seed=0)
     if dim.dimension < arch.num_free_params:
         raise NotSupportedError(f"{arch} is defective (dim V = {dim.dimension} < {arch.num_free_params} gauge-fixed "

@@ -54,8 +54,13 @@ REAL_RTOL = 1e-7
 def coefficient_vector(arch: Architecture, coefficients: Any) -> tuple[np.ndarray, bool]:
     """The target as a flat complex vector (output-major) and whether it is real."""
     try:
+        raw = np.asarray(coefficients, dtype=object).reshape(-1)
+        bad = next((v for v in raw if isinstance(v, (bool, np.bool_, str, bytes, np.str_))), None)
+        if bad is not None:  # numpy would read True as 1 and "1" as a number
+            raise TypeError(f"{bad!r} is not a number")
         arr = np.asarray(coefficients, dtype=object if _has_fractions(coefficients) else None)
-        flat = np.array([complex(Fraction(v)) if isinstance(v, Fraction) else complex(v) for v in arr.reshape(-1)])
+        cells = arr.reshape(-1)
+        flat = np.array([complex(Fraction(v)) if isinstance(v, Fraction) else complex(v) for v in cells])
     except (TypeError, ValueError) as exc:
         raise InvalidInputError(f"coefficients must be numbers, got {type(coefficients).__name__}: {exc}") from None
     if flat.size != arch.ambient_dim:
@@ -126,7 +131,12 @@ def _statement(arch: Architecture, member: bool, real: Optional[bool], residual:
 
 def _verdict(oracle: _Oracle, arch: Architecture, target: np.ndarray, real_input: bool, tol: float, t0: float
              ) -> MembershipResult:
-    thetas, real_hits, residual = oracle.preimages(target, tol)
+    scale = float(np.linalg.norm(target))
+    if scale == 0.0:  # V is a cone: the zero function (W_L = 0) is on it, and on the real neuromanifold
+        return MembershipResult(arch.widths, arch.activation, True, True if real_input else None, 0.0, [], 0,
+                                f"The zero function is on V_{{{arch}}} (W_L = 0; V is a cone).", time.perf_counter() - t0)
+    # V is a cone: decide c / |c| (well scaled at any magnitude), then scale W_L back by |c|
+    thetas, real_hits, residual = oracle.preimages(target / scale, tol)
     member, sliced = len(thetas) > 0, oracle.ws.system.sliced
     real: Optional[bool] = None
     if real_input:
@@ -134,6 +144,8 @@ def _verdict(oracle: _Oracle, arch: Architecture, target: np.ndarray, real_input
         if sliced and member and not real:
             real = None  # real weights off the slice are not excluded
     weights = [[w.copy() for w in split_weights(arch, t)] for t in thetas]
+    for ws in weights:
+        ws[-1] = ws[-1] * scale
     return MembershipResult(arch.widths, arch.activation, member, real, residual, weights, len(thetas),
                             _statement(arch, member, real, residual, len(thetas), oracle.complete, sliced),
                             time.perf_counter() - t0)

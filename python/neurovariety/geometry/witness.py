@@ -28,6 +28,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from .._progress import progress_bar
+from .._validate import optional_positive_float, positive_int
 from ..architecture import Architecture
 from ..errors import InternalError
 from ..homotopy import TRACE_RTOL, LoopState, SolutionSet, TrackingStopped, full_rank, run_loops, trace_test
@@ -164,6 +165,8 @@ def witness_set(
     """Monodromy on the slice ``A c = b`` (``A`` random by default; with a weight ``slice``, ``A``
     must have ``m`` rows) until ``stop_after`` loops add nothing and the trace test passes (see
     the module docstring)."""
+    timeout = optional_positive_float(timeout, "timeout")
+    max_loops, stop_after = positive_int(max_loops, "max_loops"), positive_int(stop_after, "stop_after")
     system = WitnessSystem(arch, random_slice(arch, rng) if A is None else A, slice)
     theta0, c0, b0 = _start(system, rng)
     scale = float(np.linalg.norm(b0) / math.sqrt(len(b0)))
