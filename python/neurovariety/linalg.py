@@ -35,6 +35,11 @@ __all__ = ["rank", "nullspace"]
 
 
 def _reduced(A: Any, p: int, memory_limit: Optional[int]) -> np.ndarray:
+    if isinstance(A, np.ndarray) and A.dtype.kind == "u" and A.ndim == 2:
+        # unsigned input goes to the kernel as is (it reduces every entry mod p): no copy, no scan
+        check_memory(f"a rank of a {A.shape[0]} x {A.shape[1]} matrix",
+                     rank_memory(A.shape[0], A.shape[1], p, 1.0 if A.dtype == np.uint64 else 2.0), memory_limit)
+        return np.ascontiguousarray(A, dtype=np.uint64)
     a = integer_entries(A, "A")
     if a.ndim != 2:
         raise InvalidInputError(f"A must be a 2-D matrix, got an array of shape {a.shape}")
