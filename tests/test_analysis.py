@@ -586,7 +586,7 @@ def test_isolated_steps_report_ok_failed_skipped_and_timeout(tmp_path):
     missing = run_step("neurovariety_no_such_module.f", {}, 60)
     assert missing["status"] == "skipped" and "neurovariety_no_such_module" in missing["note"]
     pid_file = tmp_path / "pid"
-    slow = run_step(f"{__name__}._step_sleeps", {"pid_file": str(pid_file)}, 6)
+    slow = run_step(f"{__name__}._step_sleeps", {"pid_file": str(pid_file)}, 4)
     assert slow["status"] == "failed" and "timed out" in slow["note"] and slow["seconds"] < 30
     assert pid_file.exists() and not _pid_alive(int(pid_file.read_text()))  # killed and reaped
 

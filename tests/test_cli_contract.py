@@ -107,7 +107,12 @@ def _check_r(value: object, where: str) -> None:
             _check_r(item, where)
 
 
-@pytest.mark.parametrize("name", list(COMMANDS))
+#: Examples that take 10 s or more: run with ``-m slow`` (tests/test_learning.py and tests/test_analysis.py
+#: run these commands by default).
+HEAVY = {"learn-sweep", "analyze"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in HEAVY else n for n in COMMANDS])
 def test_help_examples_run_as_printed(name, workdir):
     examples = _examples(_help(name, "--help"))
     assert examples, f"neurovariety {name} --help shows no 'Example:' line"

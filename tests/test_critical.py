@@ -355,6 +355,7 @@ def test_external_engines_agree_with_sympy(engine, case):
     assert (ours.solutions, ours.functions, ours.engine) == (reference.solutions, reference.functions, engine)
 
 
+@pytest.mark.slow  # 12 s; the engines are compared with each other on smaller cases by default
 def test_singular_counts_the_generic_ed_degree_of_223():
     if find_program("singular") is None:
         pytest.skip("Singular is not installed (apt-get install singular)")

@@ -210,7 +210,7 @@ def test_output_files_in_missing_folders_are_refused_before_the_work(tmp_path):
     assert_one_line_error(out, "is a directory")
 
 
-@pytest.mark.parametrize("value", ["nan", "-5", "abc"])
+@pytest.mark.parametrize("value", ["nan", pytest.param("-5", marks=pytest.mark.slow), pytest.param("abc", marks=pytest.mark.slow)])
 def test_analyze_reports_unreadable_rows_and_strict_fails_on_them(tmp_path, value):
     csv = tmp_path / "results.csv"
     csv.write_text("Widths,Activation,Ambient Dimension,Expected Dimension,Dimension\n"

@@ -243,6 +243,7 @@ def test_cli_degree_member_identifiability_json():
 
 
 
+@pytest.mark.slow  # 6-25 s of Macaulay2; the elimination degrees of 15 architectures run by default
 @needs_m2
 def test_example_4_4_degree_matches_numerical_implicitization():
     """Macaulay2's NumericalImplicitization (its own pseudo-witness sets, monodromy and trace test)

@@ -10,7 +10,7 @@ import pytest
 
 import neurovariety as nv
 
-SAMPLE_SIZE = 400  # the full file set runs with -m slow (test_every_row)
+SAMPLE_SIZE = 200  # the full file set runs with -m slow (test_every_row)
 SEED = 20240201
 LARGE = 5000  # every row with more weights than this is checked in the default run
 
