@@ -26,14 +26,13 @@ full gradient ``J(θ)^T (Q c − b)`` of every point it keeps.
 
 from __future__ import annotations
 
-import time
 from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
 from .. import _core
 from ..architecture import Architecture
-from ..homotopy import TrackingStopped, full_rank
+from ..homotopy import evaluate_points, full_rank, track_points
 
 __all__ = ["CriticalSystem", "valid_endpoints", "GRADIENT_RTOL"]
 
@@ -84,21 +83,11 @@ class CriticalSystem:
         Ctrl-C is answered within ~50 ms: the core stops every path and this raises
         :class:`TrackingStopped` (as it does at ``deadline``, a ``time.monotonic()`` value).
         """
-        starts = np.ascontiguousarray(np.atleast_2d(starts), dtype=complex)
-        node_array = np.ascontiguousarray(np.array(nodes), dtype=complex)
-        if len(starts) == 0:
-            return starts, np.zeros(0, dtype=np.uint8)
-        timeout = None if deadline is None else max(1e-3, deadline - time.monotonic())
-        res = self.core.track(starts, node_array, _core.TrackerOptions(**options) if options else None, timeout)
-        if res.interrupted or res.timed_out:
-            raise TrackingStopped(bool(res.interrupted))
-        return np.asarray(res.ends), np.asarray(res.status)
+        return track_points(self.core, starts, nodes, deadline, options)
 
     def evaluate(self, thetas: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(F (k x n), c (k x amb), J (k x amb x n))`` at weight vectors ``thetas`` for parameter ``b``."""
-        thetas = np.ascontiguousarray(np.atleast_2d(thetas), dtype=complex)
-        f, c, j = self.core.evaluate(np.asarray(b, dtype=complex).reshape(-1), thetas)
-        return np.asarray(f), np.asarray(c), np.asarray(j)
+        return evaluate_points(self.core, thetas, b)
 
     def certify(self, thetas: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Krawczyk certification (ball arithmetic) of weight vectors ``thetas`` (k x N) as critical

@@ -23,14 +23,13 @@ chart with ``m = dim V`` unknowns ``t`` and ``A`` of shape ``m × amb``: defecti
 
 from __future__ import annotations
 
-import time
 from typing import Any, Optional, Sequence
 
 import numpy as np
 
 from .. import _core
 from ..architecture import Architecture
-from ..homotopy import TrackingStopped, full_rank
+from ..homotopy import evaluate_points, full_rank, track_points
 from ..network.gauge import weight_slice
 
 __all__ = ["WitnessSystem", "WeightSlice", "valid_witness_points", "weight_slice"]
@@ -68,21 +67,11 @@ class WitnessSystem:
         """Track points ``starts`` (k x P) through the parameter ``nodes``: ``(ends, status)``.
 
         Ctrl-C and the ``deadline`` raise :class:`~neurovariety.homotopy.TrackingStopped`."""
-        starts = np.ascontiguousarray(np.atleast_2d(starts), dtype=complex)
-        node_array = np.ascontiguousarray(np.array(nodes), dtype=complex)
-        if len(starts) == 0:
-            return starts, np.zeros(0, dtype=np.uint8)
-        timeout = None if deadline is None else max(1e-3, deadline - time.monotonic())
-        res = self.core.track(starts, node_array, _core.TrackerOptions(**options) if options else None, timeout)
-        if res.interrupted or res.timed_out:
-            raise TrackingStopped(bool(res.interrupted))
-        return np.asarray(res.ends), np.asarray(res.status)
+        return track_points(self.core, starts, nodes, deadline, options)
 
     def evaluate(self, thetas: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(F (k x n), c (k x amb), J (k x amb x n))`` at points ``thetas`` (k x P) for parameter ``b``."""
-        thetas = np.ascontiguousarray(np.atleast_2d(thetas), dtype=complex)
-        f, c, j = self.core.evaluate(np.asarray(b, dtype=complex).reshape(-1), thetas)
-        return np.asarray(f), np.asarray(c), np.asarray(j)
+        return evaluate_points(self.core, thetas, b)
 
 
 def valid_witness_points(system: WitnessSystem, thetas: np.ndarray, status: np.ndarray, b: np.ndarray

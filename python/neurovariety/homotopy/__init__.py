@@ -9,7 +9,7 @@ and the tracking outcomes. The systems themselves are the Rust core's.
 from .monodromy import LoopState, run_loops
 from .solutions import DEDUP_RTOL, SolutionSet, collisions, projection_direction
 from .trace import TRACE_RTOL, trace_deviation, trace_test
-from .tracking import TrackingStopped, full_rank
+from .tracking import TrackingStopped, evaluate_points, full_rank, track_points
 
-__all__ = ["DEDUP_RTOL", "LoopState", "SolutionSet", "TRACE_RTOL", "TrackingStopped", "collisions", "full_rank",
-           "projection_direction", "run_loops", "trace_deviation", "trace_test"]
+__all__ = ["DEDUP_RTOL", "LoopState", "SolutionSet", "TRACE_RTOL", "TrackingStopped", "collisions", "evaluate_points",
+           "full_rank", "projection_direction", "run_loops", "trace_deviation", "trace_test", "track_points"]

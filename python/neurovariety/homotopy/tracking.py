@@ -1,4 +1,5 @@
-"""Tracking outcomes shared by every homotopy: early stops and the rank filter of endpoints.
+"""Tracking shared by every homotopy: running a core system's tracker, early stops and the rank
+filter of endpoints.
 
 >>> import numpy as np
 >>> full_rank(np.array([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]]), 2).tolist()
@@ -7,9 +8,14 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any, Optional, Sequence
+
 import numpy as np
 
-__all__ = ["TrackingStopped", "full_rank"]
+from .. import _core
+
+__all__ = ["TrackingStopped", "full_rank", "track_points", "evaluate_points"]
 
 
 class TrackingStopped(Exception):
@@ -18,6 +24,32 @@ class TrackingStopped(Exception):
     def __init__(self, interrupted: bool):
         super().__init__("interrupted" if interrupted else "deadline reached")
         self.interrupted = interrupted
+
+
+def track_points(core: Any, starts: np.ndarray, nodes: Sequence[np.ndarray], deadline: Optional[float],
+                 options: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Track ``starts`` through the parameter ``nodes`` with a core system (``_core.CriticalSystem``,
+    ``SlicedCriticalSystem`` or ``WitnessSystem``): ``(ends, status)``, status 0 = success.
+
+    Ctrl-C is answered within ~50 ms: the core stops every path and this raises
+    :class:`TrackingStopped` (as it does at ``deadline``, a ``time.monotonic()`` value).
+    """
+    starts = np.ascontiguousarray(np.atleast_2d(starts), dtype=complex)
+    node_array = np.ascontiguousarray(np.array(nodes), dtype=complex)
+    if len(starts) == 0:
+        return starts, np.zeros(0, dtype=np.uint8)
+    timeout = None if deadline is None else max(1e-3, deadline - time.monotonic())
+    res = core.track(starts, node_array, _core.TrackerOptions(**options) if options else None, timeout)
+    if res.interrupted or res.timed_out:
+        raise TrackingStopped(bool(res.interrupted))
+    return np.asarray(res.ends), np.asarray(res.status)
+
+
+def evaluate_points(core: Any, points: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(F, c, J)`` of a core system at ``points`` (k x P) for the parameter ``b``."""
+    points = np.ascontiguousarray(np.atleast_2d(points), dtype=complex)
+    f, c, j = core.evaluate(np.asarray(b, dtype=complex).reshape(-1), points)
+    return np.asarray(f), np.asarray(c), np.asarray(j)
 
 
 def full_rank(J: np.ndarray, n: int) -> np.ndarray:
