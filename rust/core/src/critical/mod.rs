@@ -41,7 +41,7 @@ pub use witness::{SlicedCriticalSystem, WitnessSystem};
 
 use crate::complex::{Complex64, ComplexMatrix};
 use crate::error::CoreError;
-use crate::homotopy::{track_all, Cancel, Homotopy, PathStatus, TrackerOptions};
+use crate::homotopy::{Cancel, Homotopy, PathStatus, TrackerOptions};
 
 /// The ends of a batch of tracked weight vectors, one entry per start.
 #[derive(Debug, Clone)]
@@ -71,34 +71,7 @@ pub fn track_weight_vectors(
     if starts.cols() != sys.num_weights() {
         return Err(CoreError::invalid(format!("starts must have {} columns (all weights), got {}", sys.num_weights(), starts.cols())));
     }
-    if nodes.cols() != sys.ambient() || nodes.rows() < 2 {
-        return Err(CoreError::invalid(format!("nodes must be (K >= 2) x {} parameter vectors, got {} x {}", sys.ambient(), nodes.rows(), nodes.cols())));
-    }
-    opts.validate()?;
-    let node_rows: Vec<Vec<Complex64>> = nodes.iter_rows().map(<[Complex64]>::to_vec).collect();
-    let charts: Vec<Option<(GaugeChart, Vec<Complex64>)>> = starts.iter_rows().map(|w| sys.normalize(w)).collect();
-    let good: Vec<(GaugeChart, Vec<Complex64>)> = charts.iter().flatten().cloned().collect();
-    let mut tracked = track_all(sys, &good, &node_rows, opts, cancel).into_iter();
-    let k = starts.rows();
-    let mut ends = Vec::with_capacity(starts.as_slice().len());
-    let (mut status, mut steps, mut residual) = (Vec::with_capacity(k), Vec::with_capacity(k), Vec::with_capacity(k));
-    for (w, c) in starts.iter_rows().zip(&charts) {
-        let (end, st, s, r) = match c {
-            Some(_) => {
-                let Some(r) = tracked.next() else {
-                    return Err(CoreError::Internal("the tracker returned fewer paths than it was given".into()));
-                };
-                let end = if r.status == PathStatus::Cancelled { w.to_vec() } else { sys.full_weights(&r.chart, &r.x) };
-                (end, r.status, r.steps as u64, r.residual)
-            }
-            None => (w.to_vec(), PathStatus::Singular, 0, f64::NAN),
-        };
-        ends.extend(end);
-        status.push(st);
-        steps.push(s);
-        residual.push(r);
-    }
-    Ok(TrackedBatch { ends: ComplexMatrix::new(k, starts.cols(), ends)?, status, steps, residual })
+    batch::track_rows(sys, starts, nodes, opts, cancel, |w| sys.normalize(w), |chart, x| sys.full_weights(chart, x))
 }
 
 /// [`evaluate_weight_vectors`] at `k` weight vectors, flattened row-major.
