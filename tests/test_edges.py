@@ -390,3 +390,46 @@ def test_membership_is_scale_invariant_on_the_cone(scale):
 
 def test_the_zero_function_is_on_every_neurovariety():
     assert nv.is_on_variety((2, 1, 1), 2, [[0, 0, 0]], seed=0).member
+
+
+# -- analyze: torn rows and disagreeing duplicates are reported, never used -----------------------
+
+_HEADER = "Widths,Activation,Ambient Dimension,Expected Dimension,Dimension,Defect,Time Taken (seconds),Certified\n"
+
+
+def test_analyze_reports_a_torn_short_row_instead_of_padding_it(tmp_path):
+    from neurovariety.analysis import load_results
+
+    path = tmp_path / "results.csv"
+    # a sweep killed mid-write: the last record lost its time and certificate columns
+    path.write_text(_HEADER + '"[3, 3, 3]",2,18,15,15,0,0.2,True\n"[2, 2, 2]",2,6,6,6\n', encoding="utf-8")
+    df = load_results(path)
+    assert [w for w in df["widths"]] == [(3, 3, 3)]
+    (invalid,) = df.attrs["invalid"]
+    assert invalid["line"] == 3 and "5 of the header's 8 fields" in invalid["reason"]
+
+
+def test_analyze_leaves_out_rows_of_one_architecture_that_disagree(tmp_path):
+    from neurovariety.analysis import load_results
+
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(_HEADER + '"[3, 2, 1]",2,6,6,5,1,0.1,False\n"[3, 3, 3]",2,18,15,15,0,0.2,True\n', encoding="utf-8")
+    second.write_text(_HEADER + '"[3, 3, 3]",2,18,15,15,0,0.2,True\n"[3, 2, 1]",2,6,6,6,0,0.1,True\n', encoding="utf-8")
+    df = load_results([first, second])
+    assert sorted(df["widths"]) == [(3, 3, 3), (3, 3, 3)]  # agreeing duplicates stay
+    lines = sorted((row["source"], row["line"], row["value"]) for row in df.attrs["invalid"])
+    assert lines == [("a.csv", 2, "5"), ("b.csv", 3, "6")]
+    assert all("disagree" in row["reason"] and "a.csv:2 (5)" in row["reason"] for row in df.attrs["invalid"])
+    out = cli("analyze", str(first), str(second), "-o", str(tmp_path / "report"), "--strict", timeout=60)
+    assert out.returncode == 1 and "disagree" in out.stderr
+
+
+@pytest.mark.parametrize("limit,error,needle", [
+    (10**20, InvalidInputError, "memory_limit_mb must be at most"),
+    (1, ResourceLimitError, "below what a worker process needs"),
+])
+def test_sweep_worker_memory_limits_outside_what_a_worker_can_use_are_refused(tmp_path, limit, error, needle):
+    from neurovariety.sweep import run_sweep
+
+    with pytest.raises(error, match=needle):
+        run_sweep([((2, 2, 2), 2)], out=tmp_path / "r.csv", memory_limit_mb=limit, jobs=1, progress=False)

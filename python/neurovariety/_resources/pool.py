@@ -29,7 +29,7 @@ from collections import deque
 from multiprocessing.connection import wait as wait_connections
 from typing import Any, Callable, Generic, Iterable, Iterator, Optional, Sequence, TypeVar
 
-from .process import STARTUP_TIMEOUT, WorkerProcess, death_reason, outcome
+from .process import STARTUP_TIMEOUT, WorkerProcess, death_reason, outcome, startup_error
 
 __all__ = ["WorkerPool", "run_local", "default_workers", "Outcome", "OnEvent", "ArgsFor"]
 
@@ -176,7 +176,7 @@ class WorkerPool(Generic[J]):
             self.startup_failures = 0
             return
         if msg[0] == "fatal":
-            raise RuntimeError(f"worker failed to start: {msg[1]}")
+            raise startup_error(msg)
         out = outcome(msg)
         job, c.job = c.job, None
         self._on_event(job, out)

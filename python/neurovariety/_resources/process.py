@@ -29,7 +29,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
-from ..errors import ComputationTimeout, InvalidInputError
+from ..errors import ComputationTimeout, InvalidInputError, NeurovarietyError, ResourceLimitError
 
 __all__ = [
     "WorkerProcess",
@@ -39,6 +39,8 @@ __all__ = [
     "death_reason",
     "exception_reason",
     "STARTUP_TIMEOUT",
+    "MAX_MEMORY_LIMIT_MB",
+    "startup_error",
 ]
 
 #: A fresh worker (interpreter + imports) must report ready within this many seconds.
@@ -165,6 +167,16 @@ def _pickled_exception(exc: BaseException) -> Optional[bytes]:
         return None
 
 
+def startup_error(msg: tuple[Any, ...]) -> Exception:
+    """The exception of a worker's ``("fatal", reason, pickled)`` message: the worker's own
+    :class:`~neurovariety.errors.NeurovarietyError` (a refused option), else a RuntimeError."""
+    blob = msg[2] if len(msg) > 2 else None
+    exc = pickle.loads(blob) if blob else None
+    if isinstance(exc, NeurovarietyError):
+        return exc
+    return RuntimeError(f"worker process failed to start: {msg[1]}")
+
+
 def _run_one(func: Callable[..., Any], job_id: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
     t0 = time.perf_counter()
     try:
@@ -181,9 +193,30 @@ def _child_init(rx: Connection) -> Callable[..., Any]:
     sys.path[:] = list(sys_path) + [p for p in sys.path if p not in sys_path]
     func = _load_callable(blob)
     if memory_limit_mb:
-        limit = int(memory_limit_mb) * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        _cap_address_space(int(memory_limit_mb))
     return func
+
+
+#: The largest ``memory_limit_mb`` an address-space rlimit can hold (2^63 - 1 bytes).
+MAX_MEMORY_LIMIT_MB = (2**63 - 1) >> 20
+
+#: Address space a worker needs beyond what it maps at start: the Rust kernels' thread stacks and
+#: arenas and the numpy modules a job imports lazily.
+_WORKER_HEADROOM_MB = 256
+
+
+def _cap_address_space(limit_mb: int) -> None:
+    """``RLIMIT_AS`` of this worker, refused (ResourceLimitError) when below what it already maps:
+    an address space that small makes every job fail at its first allocation or import."""
+    with open("/proc/self/statm") as fh:
+        mapped_mb = (int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")) >> 20
+    if limit_mb < mapped_mb + _WORKER_HEADROOM_MB:
+        raise ResourceLimitError(
+            f"memory_limit_mb={limit_mb} is below what a worker process needs before any job "
+            f"(it maps {mapped_mb} MiB at start); use at least {mapped_mb + _WORKER_HEADROOM_MB}"
+        )
+    limit = limit_mb << 20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _child_main() -> None:
@@ -199,7 +232,7 @@ def _child_main() -> None:
     try:
         func = _child_init(rx)
     except BaseException as exc:  # noqa: BLE001 - report anything to the parent
-        tx.send(("fatal", exception_reason(exc)))
+        tx.send(("fatal", exception_reason(exc), _pickled_exception(exc)))
         return
     tx.send(("ready", os.getpid()))
     while True:
@@ -308,7 +341,7 @@ class WorkerProcess:
             raise RuntimeError(f"worker process failed to start: {death_reason(rc)}") from None
         if msg[0] != "ready":
             self.kill()
-            raise RuntimeError(f"worker process failed to start: {msg[1]}")
+            raise startup_error(msg)
         self.ready = True
 
     def run_blocking(self, args: tuple[Any, ...], kwargs: Optional[dict[str, Any]], timeout: Optional[float]) -> Outcome:

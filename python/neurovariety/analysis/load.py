@@ -4,7 +4,8 @@ third-party ``mfa_pnns`` layout.
 Our layout is read by :func:`neurovariety.sweep.schema.tidy_results_frame` (the one home of the
 sweep CSV schema); the ``mfa_pnns`` layout is renamed to it first. Rows whose dimension is not a
 non-negative integer are not silently dropped: they are listed, with their line numbers, in
-``df.attrs["invalid"]`` and printed by ``neurovariety analyze``.
+``df.attrs["invalid"]`` and printed by ``neurovariety analyze``. Rows of one architecture that
+disagree on its dimension are left out and listed there too.
 
 >>> import pandas as pd
 >>> raw = pd.DataFrame({"Widths": ["[3, 2, 1]", "[2, 2, 2]"], "Activation": [2, 2],
@@ -22,6 +23,7 @@ import os
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InvalidInputError
@@ -50,7 +52,8 @@ def _from_mfa(raw: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def tidy_results(raw: pd.DataFrame, source: str = "", lines: Optional[Sequence[int]] = None) -> pd.DataFrame:
+def tidy_results(raw: pd.DataFrame, source: str = "", lines: Optional[Sequence[int]] = None,
+                 fields: Optional[Sequence[int]] = None) -> pd.DataFrame:
     """Convert a raw results table (our layout, the paper's, or mfa_pnns) into the tidy layout.
 
     >>> raw = pd.DataFrame({"h": [2], "exponent": [2], "architecture": ["[3, 2, 1]"],
@@ -60,9 +63,9 @@ def tidy_results(raw: pd.DataFrame, source: str = "", lines: Optional[Sequence[i
     """
     cols = set(raw.columns)
     if set(RESULT_COLUMNS[:5]) <= cols:
-        return tidy_results_frame(raw, source, lines)
+        return tidy_results_frame(raw, source, lines, fields)
     if _MFA_COLUMNS <= cols:
-        return tidy_results_frame(_from_mfa(raw), source, lines)
+        return tidy_results_frame(_from_mfa(raw), source, lines, fields)
     raise InvalidInputError(
         f"{source or 'results'}: unrecognised results layout: expected the columns {', '.join(RESULT_COLUMNS[:5])} "
         "(results.csv / paper) or architecture, exponent, dimension_computed, ambient_dimension (mfa_pnns); "
@@ -70,11 +73,12 @@ def tidy_results(raw: pd.DataFrame, source: str = "", lines: Optional[Sequence[i
     )
 
 
-def _record_lines(text: str) -> list[int]:
-    """Physical line number of every non-blank CSV record after the header (as pandas reads them)."""
+def _records(text: str) -> tuple[list[int], list[int]]:
+    """Physical line number and field count of every non-blank CSV record after the header (the
+    records pandas reads)."""
     reader = csv.reader(io.StringIO(text))
-    lines = [reader.line_num for record in reader if record]
-    return lines[1:]
+    records = [(reader.line_num, len(record)) for record in reader if record]
+    return [line for line, _ in records[1:]], [n for _, n in records[1:]]
 
 
 def _read_one(path: Path) -> pd.DataFrame:
@@ -83,7 +87,8 @@ def _read_one(path: Path) -> pd.DataFrame:
         raw = pd.read_csv(io.StringIO(text), dtype=_TEXT_COLUMNS)
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise InvalidInputError(f"cannot read results file {path}: {exc}") from None
-    return tidy_results(raw, source=path.name, lines=_record_lines(text))
+    lines, fields = _records(text)
+    return tidy_results(raw, source=path.name, lines=lines, fields=fields)
 
 
 def _files(paths: Sequence[Path]) -> list[Path]:
@@ -123,6 +128,35 @@ def load_results(path: Union[PathLike, Sequence[PathLike]]) -> pd.DataFrame:
     frames = [_read_one(f) for f in files]
     df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     df.attrs["invalid"] = [row for f in frames for row in f.attrs.get("invalid", [])]
+    lines = [line for f in frames for line in f.attrs.get("lines", range(2, len(f) + 2))]
+    df, conflicts = _drop_conflicts(df, lines)
+    df.attrs["invalid"] += conflicts
     df.attrs["dropped"] = len(df.attrs["invalid"])
     df.attrs["sources"] = [str(f) for f in files]
     return df
+
+
+def _drop_conflicts(df: pd.DataFrame, lines: Sequence[int]) -> tuple[pd.DataFrame, list[dict[str, object]]]:
+    """Rows of one architecture with different dimensions are all left out and reported with their
+    lines: at most one of them is right and the table alone cannot say which (a larger value may be
+    a corrupt cell, a smaller one an unlucky random point)."""
+    if df.empty:
+        return df, []
+    key = (df["widths"].astype(str) + " r=" + df["r_layers"].astype(str)).to_numpy()
+    dims = df["dimension"].to_numpy()
+    values: dict[str, set[int]] = {}
+    for k, d in zip(key, dims):
+        values.setdefault(k, set()).add(int(d))
+    clash = np.array([len(values[k]) > 1 for k in key], dtype=bool)
+    if not clash.any():
+        return df, []
+    where: dict[str, list[str]] = {}
+    for i in np.flatnonzero(clash).tolist():
+        where.setdefault(key[i], []).append(f"{df['source'].iloc[i] or 'results'}:{lines[i]} ({int(dims[i])})")
+    conflicts: list[dict[str, object]] = [
+        {"source": str(df["source"].iloc[i]) or "results", "line": int(lines[i]), "widths": str(list(df["widths"].iloc[i])),
+         "value": str(int(dims[i])), "reason": "rows of this architecture disagree: " + ", ".join(where[key[i]])}
+        for i in np.flatnonzero(clash).tolist()]
+    kept = df.loc[~clash].reset_index(drop=True)
+    kept.attrs = dict(df.attrs)
+    return kept, conflicts

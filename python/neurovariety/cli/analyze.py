@@ -54,7 +54,7 @@ def analyze(results: tuple[Path, ...], out: Path, checks: tuple[str, ...], title
     if as_json:
         statement = _checks_statement(f"{len(df)} rows", summary, failing)
         if invalid:
-            statement += f" {len(invalid)} unreadable row(s) were left out (see 'invalid')."
+            statement += f" {len(invalid)} unreadable or conflicting row(s) were left out (see 'invalid')."
         emit_json("analysis", {"rows": len(df), "report": str(out / "index.html"), "checks": summary, "failing": failing,
                                "invalid": invalid, "seed": None, "statement": statement})
     elif not quiet:

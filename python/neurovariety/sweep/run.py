@@ -25,6 +25,7 @@ from .._display import Displayable
 from .._progress import ProgressBar, log, progress_bar
 from .._resources import exception_reason
 from .._resources.pool import Outcome, default_workers, run_local
+from .._resources.process import MAX_MEMORY_LIMIT_MB
 from .._validate import flag, optional_positive_int, positive_float, positive_int
 from .._validate import seed as validate_seed
 from ..architecture import Architecture
@@ -297,7 +298,7 @@ def validate_sweep(
         func_blob=job_function(compute_blob(compute)),
         seed=validate_seed(seed),
         shuffle=flag(shuffle, "shuffle"),
-        memory_limit_mb=optional_positive_int(memory_limit_mb, "memory_limit_mb"),
+        memory_limit_mb=optional_positive_int(memory_limit_mb, "memory_limit_mb", maximum=MAX_MEMORY_LIMIT_MB),
         scheduler=_scheduler(scheduler),
         max_jobs=positive_int(max_jobs, "max_jobs"),
         default_compute=compute is None,

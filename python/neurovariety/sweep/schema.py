@@ -430,13 +430,17 @@ def _invalid_rows(raw: "pd.DataFrame", problems: list[Optional[str]], source: st
     return out
 
 
-def tidy_results_frame(raw: "pd.DataFrame", source: str = "", lines: Optional[Sequence[int]] = None) -> "pd.DataFrame":
+def tidy_results_frame(raw: "pd.DataFrame", source: str = "", lines: Optional[Sequence[int]] = None,
+                       fields: Optional[Sequence[int]] = None) -> "pd.DataFrame":
     """The tidy frame (:data:`TIDY_COLUMNS`, then the other columns snake_cased) of a results table
     with the :data:`RESULT_COLUMNS` layout (ours, or the paper's CSVs).
 
     Rows whose dimension is not a non-negative integer (a failed job in a paper CSV, or a corrupt
     value) are left out of the frame and listed in ``df.attrs["invalid"]`` with their line number
     (``lines``: the file line of each row; default: row index + 2); ``df.attrs["dropped"]`` counts them.
+    ``fields`` (the number of fields of each record as written) marks a record shorter than the
+    header as torn: pandas would pad it with empty cells and keep it. ``df.attrs["lines"]`` holds
+    the line of every kept row.
 
     >>> import pandas as pd
     >>> raw = pd.DataFrame({"Widths": ["[3, 2, 1]"], "Activation": ["2"], "Ambient Dimension": [6],
@@ -454,6 +458,10 @@ def tidy_results_frame(raw: "pd.DataFrame", source: str = "", lines: Optional[Se
         )
     parsed = [_dimension_value(v) for v in raw["Dimension"]]
     problems = [_row_problem(raw, i, d) for i, d in enumerate(parsed)]
+    width = len(raw.columns)
+    for i, n in enumerate(fields or ()):
+        if n < width:
+            problems[i] = f"the line has {n} of the header's {width} fields (torn or truncated)"
     keep = np.array([p is None for p in problems], dtype=bool)
     dims = np.array([d for d, p in zip(parsed, problems) if p is None], dtype=np.int64)
     archs: list[Architecture] = []
@@ -480,4 +488,6 @@ def tidy_results_frame(raw: "pd.DataFrame", source: str = "", lines: Optional[Se
             out[name] = raw.loc[raw.index[keep], col].to_numpy()
     out.attrs["invalid"] = _invalid_rows(raw, problems, source, lines)
     out.attrs["dropped"] = len(out.attrs["invalid"])
+    out.attrs["lines"] = [int(lines[i]) if lines is not None and i < len(lines) else i + 2
+                          for i in np.flatnonzero(keep).tolist()]
     return out
