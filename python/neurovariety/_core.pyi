@@ -18,6 +18,7 @@ __all__ = [
     "jacobian_rank",
     "coefficient_jacobian",
     "evaluation_jacobian",
+    "last_hidden_values",
     "network_coefficients",
     "matrix_rank",
     "matrix_nullspace",
@@ -44,11 +45,16 @@ class Route:
     def __ne__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
-def jacobian_rank(widths: list[int], exponents: list[int], prime: int, seed: int, route: Route, rows: int) -> int: ...
+def jacobian_rank(
+    widths: list[int], exponents: list[int], prime: int, seed: int, route: Route, rows: int, bound: Optional[int] = None
+) -> int: ...
 def coefficient_jacobian(
     widths: list[int], exponents: list[int], prime: int, weights: Optional[list[list[int]]] = None, seed: int = 0
 ) -> npt.NDArray[np.uint64]: ...
 def evaluation_jacobian(
+    widths: list[int], exponents: list[int], prime: int, rows: int, weights: Optional[list[list[int]]] = None, seed: int = 0
+) -> npt.NDArray[np.uint64]: ...
+def last_hidden_values(
     widths: list[int], exponents: list[int], prime: int, rows: int, weights: Optional[list[list[int]]] = None, seed: int = 0
 ) -> npt.NDArray[np.uint64]: ...
 def network_coefficients(

@@ -474,8 +474,12 @@ def dimension(
     start = time.perf_counter()
     best, used = -1, []
     core_route = _ROUTES[route]
+    # Stop the elimination at the bound only when it is the expected dimension (parameter count
+    # less the gauge, or the ambient dimension): elsewhere a full rank keeps the check below that
+    # no rank ever exceeds a subtler proved bound.
+    stop_at = bound if source == "expected dimension" else None
     for p, trial_seed in zip(schedule, seed_sequence(seed, len(schedule))):
-        rank = _core.jacobian_rank(list(arch.widths), list(arch.r), p, trial_seed, core_route, rows)
+        rank = _core.jacobian_rank(list(arch.widths), list(arch.r), p, trial_seed, core_route, rows, stop_at)
         used.append(p)
         best = max(best, int(rank))
         if best >= bound:

@@ -133,9 +133,8 @@ def span_rank_lower_bound(arch: Architecture) -> int:
 
     The outputs are ``W_L a`` for the activations ``a`` feeding the last layer; for generic
     ``W_L`` their span has dimension ``min(dL, s_a)``, ``s_a`` the span dimension of ``a``. The
-    gradient of a network with respect to ``W_L[0, i]`` at a point ``x`` is ``c_0 a_i(x)``, so the
-    rank over F_p of these gradient columns at random points (rows scaled by ``c_0``) is at most
-    ``s_a``: a lower bound.
+    rank over F_p of the matrix ``a_i(x_s)`` at random points ``x_s`` (a forward pass in the
+    Rust core) is at most ``s_a``: a lower bound.
 
     >>> span_rank_lower_bound(Architecture((2, 3, 2), 2))
     2
@@ -144,9 +143,8 @@ def span_rank_lower_bound(arch: Architecture) -> int:
         return min(arch.dL, arch.d0)
     d_in = arch.widths[-2]
     p = int(_core.DEFAULT_PRIMES[0])
-    grads = _core.evaluation_jacobian(list(arch.widths), list(arch.r), p, d_in + 2, None, 0x5A17)
-    offset = arch.num_params - arch.dL * d_in
-    return min(arch.dL, int(_core.matrix_rank(grads[:, offset : offset + d_in].copy(), p)))
+    values = _core.last_hidden_values(list(arch.widths), list(arch.r), p, d_in + 2, None, 0x5A17)
+    return min(arch.dL, int(_core.matrix_rank(values, p)))
 
 
 def _quadratic_output_bound(arch: Architecture, best: int) -> Optional[int]:

@@ -399,23 +399,28 @@ def _dimension_value(value: object) -> Optional[int]:
     return number if 0 <= number <= MAX_DIMENSION else None
 
 
-def _row_problem(raw: "pd.DataFrame", i: int, dimension: Optional[int]) -> Optional[str]:
-    """Why row ``i`` cannot be used, or None: an unreadable dimension, certificate or defect."""
+def _row_problems(raw: "pd.DataFrame", parsed: Sequence[Optional[int]]) -> list[Optional[str]]:
+    """Why each row cannot be used, or None: an unreadable dimension, certificate or defect.
+    (Columns are read into lists once: per-row ``iloc`` dominated the tidying of a large sweep.)"""
     import pandas as pd  # noqa: PLC0415 - see read_results_frame
 
-    if dimension is None:
-        return "the dimension is not a non-negative integer"
-    if "Certified" in raw.columns:
-        cell = raw["Certified"].iloc[i]
+    n = len(parsed)
+    certified = raw["Certified"].tolist() if "Certified" in raw.columns else [None] * n
+    checks_defect = "Defect" in raw.columns and "Expected Dimension" in raw.columns
+    defects = [_dimension_value(v) for v in raw["Defect"]] if checks_defect else [None] * n
+    expected = [_dimension_value(v) for v in raw["Expected Dimension"]] if checks_defect else [None] * n
+    problems: list[Optional[str]] = []
+    for dimension, cell, defect, exp in zip(parsed, certified, defects, expected):
         blank = cell is None or (isinstance(cell, float) and math.isnan(cell)) or str(cell).strip() == ""
-        if not blank and _parse_bool(cell) is pd.NA:
-            return f"Certified is {cell!r}, not true or false"
-    if "Defect" in raw.columns and "Expected Dimension" in raw.columns:
-        defect, expected = _dimension_value(raw["Defect"].iloc[i]), _dimension_value(raw["Expected Dimension"].iloc[i])
-        if defect is not None and expected is not None and defect != expected - dimension:
-            return f"Defect {defect} is not Expected Dimension - Dimension = {expected - dimension}"
-    return None
-
+        if dimension is None:
+            problems.append("the dimension is not a non-negative integer")
+        elif not blank and _parse_bool(cell) is pd.NA:
+            problems.append(f"Certified is {cell!r}, not true or false")
+        elif defect is not None and exp is not None and defect != exp - dimension:
+            problems.append(f"Defect {defect} is not Expected Dimension - Dimension = {exp - dimension}")
+        else:
+            problems.append(None)
+    return problems
 
 
 def _invalid_rows(raw: "pd.DataFrame", problems: list[Optional[str]], source: str,
@@ -457,7 +462,7 @@ def tidy_results_frame(raw: "pd.DataFrame", source: str = "", lines: Optional[Se
             f"got {', '.join(map(str, raw.columns))}"
         )
     parsed = [_dimension_value(v) for v in raw["Dimension"]]
-    problems = [_row_problem(raw, i, d) for i, d in enumerate(parsed)]
+    problems = _row_problems(raw, parsed)
     width = len(raw.columns)
     for i, n in enumerate(fields or ()):
         if n < width:

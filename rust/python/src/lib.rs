@@ -28,6 +28,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(network::jacobian_rank, m)?)?;
     m.add_function(wrap_pyfunction!(network::coefficient_jacobian, m)?)?;
     m.add_function(wrap_pyfunction!(network::evaluation_jacobian, m)?)?;
+    m.add_function(wrap_pyfunction!(network::last_hidden_values, m)?)?;
     m.add_function(wrap_pyfunction!(network::network_coefficients, m)?)?;
     m.add_function(wrap_pyfunction!(linalg::matrix_rank, m)?)?;
     m.add_function(wrap_pyfunction!(linalg::matrix_nullspace, m)?)?;

@@ -25,12 +25,43 @@ impl From<PyRoute> for network::Route {
 }
 
 /// Rank of the Jacobian at random weights from `seed`, mod `prime`: along `route`
-/// (`Route.Evaluation` uses `rows` random points, `Route.Monomial` ignores `rows`).
+/// (`Route.Evaluation` uses `rows` random points, `Route.Monomial` ignores `rows`). With `bound`
+/// (a proved upper bound of the rank) the elimination stops at `bound` pivots.
 #[pyfunction]
-#[pyo3(signature = (widths, exponents, prime, seed, route, rows))]
-pub(crate) fn jacobian_rank(py: Python<'_>, widths: Vec<usize>, exponents: Vec<u32>, prime: u64, seed: u64, route: PyRoute, rows: usize) -> Result<usize> {
+#[pyo3(signature = (widths, exponents, prime, seed, route, rows, bound=None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn jacobian_rank(
+    py: Python<'_>,
+    widths: Vec<usize>,
+    exponents: Vec<u32>,
+    prime: u64,
+    seed: u64,
+    route: PyRoute,
+    rows: usize,
+    bound: Option<usize>,
+) -> Result<usize> {
     let net = Network::build(widths, exponents, prime, None, seed)?;
-    run_detached(py, move || net.jacobian_rank(route.into(), rows, seed))?.map_err(Into::into)
+    let bound = bound.unwrap_or(usize::MAX);
+    run_detached(py, move || net.jacobian_rank_bounded(route.into(), rows, seed, bound))?.map_err(Into::into)
+}
+
+/// The activations feeding the last layer at `rows` random points (`rows × d_{L-1}`) mod
+/// `prime`, at the given or random weights: a forward pass only.
+#[pyfunction]
+#[pyo3(signature = (widths, exponents, prime, rows, weights=None, seed=0))]
+pub(crate) fn last_hidden_values<'py>(
+    py: Python<'py>,
+    widths: Vec<usize>,
+    exponents: Vec<u32>,
+    prime: u64,
+    rows: usize,
+    weights: Option<Vec<Vec<u64>>>,
+    seed: u64,
+) -> Result<Bound<'py, PyArray2<u64>>> {
+    let net = Network::build(widths, exponents, prime, weights, seed)?;
+    let width = net.arch.widths[net.arch.depth() - 1];
+    let values = run_detached(py, move || net.last_hidden_values(rows, network::point_seed(seed)))?;
+    u64_matrix(py, rows, width, values)
 }
 
 /// The coefficient Jacobian JΨ (`dL·M × N`) mod `prime` at the given or random weights.

@@ -66,8 +66,15 @@ fn reduce_u64(field: PrimeField, mut data: Vec<u64>) -> Vec<u64> {
 
 /// Rank of a `rows × cols` matrix over F_p. Entries need not be reduced.
 pub fn rank(field: PrimeField, rows: usize, cols: usize, data: Vec<u64>) -> usize {
+    rank_bounded(field, rows, cols, data, usize::MAX)
+}
+
+/// [`rank`] of a matrix whose rank is known to be at most `bound`: the elimination stops as soon
+/// as `bound` pivots are found (a certified dimension needs only those), and returns
+/// `min(rank, bound)`.
+pub fn rank_bounded(field: PrimeField, rows: usize, cols: usize, data: Vec<u64>, bound: usize) -> usize {
     assert_eq!(data.len(), rows * cols, "matrix data does not match its shape");
-    if rows == 0 || cols == 0 {
+    if rows == 0 || cols == 0 || bound == 0 {
         return 0;
     }
     // A tall matrix is eliminated as its (fat) transpose: with rank = #rows the elimination
@@ -78,17 +85,17 @@ pub fn rank(field: PrimeField, rows: usize, cols: usize, data: Vec<u64>) -> usiz
         if tall {
             let mut m = transpose_map(rows, cols, &data, |x| be.lift(field.reduce(x)));
             drop(data);
-            ple::rank(&be, cols, rows, &mut m)
+            ple::rank(&be, cols, rows, &mut m, bound)
         } else {
             let mut m = into_f64(&be, field, data);
-            ple::rank(&be, rows, cols, &mut m)
+            ple::rank(&be, rows, cols, &mut m, bound)
         }
-    } else if tall {
-        let m = transpose_map(rows, cols, &data, |x| x);
-        drop(data);
-        rank_u64(field, cols, rows, m)
     } else {
-        rank_u64(field, rows, cols, data)
+        let m = if tall { transpose_map(rows, cols, &data, |x| x) } else { data };
+        let (r, c) = if tall { (cols, rows) } else { (rows, cols) };
+        let be = U64Backend::new(field);
+        let mut m = reduce_u64(field, m);
+        ple::rank(&be, r, c, &mut m, bound)
     }
 }
 
@@ -119,7 +126,7 @@ pub fn rank_u64(field: PrimeField, rows: usize, cols: usize, data: Vec<u64>) -> 
     assert_eq!(data.len(), rows * cols, "matrix data does not match its shape");
     let be = U64Backend::new(field);
     let mut m = reduce_u64(field, data);
-    ple::rank(&be, rows, cols, &mut m)
+    ple::rank(&be, rows, cols, &mut m, usize::MAX)
 }
 
 /// Reduced row echelon form of a `rows × cols` matrix; returns `(rref, pivot columns)`.
@@ -443,6 +450,17 @@ mod tests {
             let a = low_rank(p, rows, cols, k, seed);
             let f = PrimeField::new(p).unwrap();
             prop_assert_eq!(rank(f, rows, cols, a.clone()), reference_rank(p, rows, cols, &a));
+        }
+
+        #[test]
+        fn bounded_rank_is_the_rank_capped_at_the_bound(rows in 1usize..140, cols in 1usize..140, pi in 0usize..9, seed in any::<u64>(), k in 0usize..140, bound in 0usize..150) {
+            // Shapes across the 32-column strips and both tall and fat, with bounds above, at
+            // and below the rank: the early stop never miscounts.
+            let p = PRIMES[pi];
+            let a = low_rank(p, rows, cols, k, seed);
+            let f = PrimeField::new(p).unwrap();
+            let want = reference_rank(p, rows, cols, &a);
+            prop_assert_eq!(rank_bounded(f, rows, cols, a, bound), want.min(bound));
         }
     }
 }

@@ -31,13 +31,16 @@ pub(crate) struct Elim<'a, B: Backend> {
     ncols: usize,
     /// Skip the work only `E` needs (solving for pivot rows with no row left below them).
     rank_only: bool,
+    /// With `rank_only`: stop once this many pivots are found (a known upper bound of the rank,
+    /// so the columns after them cannot add any).
+    target: usize,
 }
 
 impl<'a, B: Backend> Elim<'a, B> {
     /// The elimination of `data`, an `m × ncols` row-major matrix of reduced values.
     pub(crate) fn new(be: &'a B, data: &'a mut [B::E], m: usize, ncols: usize, rank_only: bool) -> Self {
         assert_eq!(data.len(), m * ncols, "matrix data does not match its shape");
-        Elim { be, data, m, ncols, rank_only }
+        Elim { be, data, m, ncols, rank_only, target: usize::MAX }
     }
 
     /// Factor rows `r0..m`, columns `c0..c1` (see the module docs); returns the number of
@@ -54,7 +57,7 @@ impl<'a, B: Backend> Elim<'a, B> {
         let cm = c0 + (c1 - c0) / 2;
         let k1 = self.ple((r0, c0, cm), pivots, scratch);
         let below = r0 + k1;
-        if self.rank_only && below == m {
+        if self.rank_only && (below == m || pivots.len() >= self.target) {
             return k1;
         }
         if k1 > 0 {
@@ -117,9 +120,10 @@ impl<'a, B: Backend> Elim<'a, B> {
         let limit = be.lazy_limit();
         let mut pending = 0;
         let mut piv_local: Vec<usize> = Vec::with_capacity(w);
+        let wanted = if self.rank_only { self.target.saturating_sub(pivots.len()) } else { usize::MAX };
         for j in 0..w {
             let k = piv_local.len();
-            if k == h {
+            if k == h || k >= wanted {
                 break;
             }
             // Pivot search: reduce column j from row k until a non-zero shows up.
@@ -312,10 +316,13 @@ unsafe fn substitute<B: Backend>(be: &B, k: usize, w: usize, b: MatPtr<B::E>, co
     }
 }
 
-/// Rank of the `m × n` matrix in `data` (reduced; destroyed).
-pub(crate) fn rank<B: Backend>(be: &B, m: usize, n: usize, data: &mut [B::E]) -> usize {
+/// Rank of the `m × n` matrix in `data` (reduced; destroyed), or `bound` as soon as that many
+/// pivots are found (the caller knows the rank cannot exceed it).
+pub(crate) fn rank<B: Backend>(be: &B, m: usize, n: usize, data: &mut [B::E], bound: usize) -> usize {
     let mut pivots = Vec::new();
-    Elim::new(be, data, m, n, true).ple((0, 0, n), &mut pivots, &mut Vec::new())
+    let mut elim = Elim::new(be, data, m, n, true);
+    elim.target = bound;
+    elim.ple((0, 0, n), &mut pivots, &mut Vec::new())
 }
 
 /// Reduced row echelon form, compacted: returns the pivot columns `p_0 < … < p_{r-1}` and leaves

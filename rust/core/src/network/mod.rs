@@ -81,13 +81,19 @@ impl Network {
     /// `rows` random points drawn from [`point_seed`]`(seed)`; `rows` is ignored by
     /// [`Route::Monomial`]. A lower bound of `dim V`.
     pub fn jacobian_rank(&self, route: Route, rows: usize, seed: u64) -> Result<usize, CoreError> {
+        self.jacobian_rank_bounded(route, rows, seed, usize::MAX)
+    }
+
+    /// [`Self::jacobian_rank`] when the rank is known to be at most `bound` (a proved upper bound
+    /// of the dimension): the elimination stops at `bound` pivots; returns `min(rank, bound)`.
+    pub fn jacobian_rank_bounded(&self, route: Route, rows: usize, seed: u64, bound: usize) -> Result<usize, CoreError> {
         let n = self.arch.num_params();
         match route {
-            Route::Evaluation => Ok(linalg::rank(self.field, rows, n, self.evaluation_jacobian(rows, point_seed(seed)))),
+            Route::Evaluation => Ok(linalg::rank_bounded(self.field, rows, n, self.evaluation_jacobian(rows, point_seed(seed)), bound)),
             Route::Monomial => {
                 let jac = self.coefficient_jacobian()?;
                 let amb = jac.len() / n.max(1);
-                Ok(linalg::rank(self.field, amb, n, jac))
+                Ok(linalg::rank_bounded(self.field, amb, n, jac, bound))
             }
         }
     }
@@ -151,6 +157,37 @@ mod tests {
             // the same through the route API
             assert_eq!(net.jacobian_rank(Route::Monomial, 0, 1).unwrap(), want);
         }
+    }
+
+    #[test]
+    fn last_hidden_values_are_the_last_layer_gradient_columns() {
+        // ∇W_L[0, i] of c · f at x is c_0 a_i(x): the evaluated Jacobian's last-layer block of
+        // output 0, divided by c_0, is the forward pass at the same points.
+        let f = field();
+        let arch = Architecture::new(vec![2, 3, 4, 2], vec![2, 3]).unwrap();
+        let net = Network::random(arch.clone(), f, 5);
+        let (rows, n, width) = (6, arch.num_params(), 4);
+        let jac = net.evaluation_jacobian(rows, 9);
+        let values = net.last_hidden_values(rows, 9);
+        let offset = n - 2 * width;
+        for s in 0..rows {
+            let mut rng = crate::rng::SplitMix64::stream(9, s as u64);
+            let _x: Vec<u64> = (0..2).map(|_| rng.residue(&f)).collect();
+            let c0 = rng.residue(&f);
+            for i in 0..width {
+                assert_eq!(jac[s * n + offset + i], f.mul(c0, values[s * width + i]), "row {s} column {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn bounded_jacobian_rank_stops_at_a_bound_that_holds() {
+        let f = field();
+        let net = Network::random(Architecture::new(vec![3, 3, 3], vec![2]).unwrap(), f, 3);
+        assert_eq!(net.jacobian_rank(Route::Evaluation, 23, 4).unwrap(), 15);
+        assert_eq!(net.jacobian_rank_bounded(Route::Evaluation, 23, 4, 15).unwrap(), 15);
+        assert_eq!(net.jacobian_rank_bounded(Route::Evaluation, 23, 4, 40).unwrap(), 15);
+        assert_eq!(net.jacobian_rank_bounded(Route::Monomial, 0, 4, 15).unwrap(), 15);
     }
 
     #[test]

@@ -22,20 +22,7 @@ impl Network {
         let f = &self.field;
         let arch = &self.arch;
         let depth = arch.depth();
-        // activations[i] = a_i (a_0 = x); pre_powers[i] = r_i * z_i^(r_i - 1) for hidden i.
-        let mut activations: Vec<Vec<u64>> = Vec::with_capacity(depth);
-        let mut pre_powers: Vec<Vec<u64>> = Vec::with_capacity(depth);
-        activations.push(x.to_vec());
-        pre_powers.push(Vec::new());
-        let mut z = Vec::new();
-        for i in 1..depth {
-            self.apply(i, &activations[i - 1], &mut z);
-            let r = arch.exponents[i - 1] as u64;
-            let pw: Vec<u64> = z.iter().map(|&v| f.mul(f.reduce(r), f.pow(v, r - 1))).collect();
-            let a: Vec<u64> = z.iter().map(|&v| f.pow(v, r)).collect();
-            pre_powers.push(pw);
-            activations.push(a);
-        }
+        let (activations, pre_powers) = self.forward(x, true);
         let mut delta = c.to_vec();
         for i in (1..=depth).rev() {
             let off = arch.layer_offset(i);
@@ -61,6 +48,43 @@ impl Network {
                 delta = back.iter().zip(&pre_powers[i - 1]).map(|(&b, &p)| f.mul(b, p)).collect();
             }
         }
+    }
+
+    /// Forward pass at `x`: `activations[i] = a_i` (`a_0 = x`) for `i < L` and, with
+    /// `derivatives`, `pre_powers[i] = r_i z_i^(r_i - 1)` for the hidden layers (else empty).
+    fn forward(&self, x: &[u64], derivatives: bool) -> (Vec<Vec<u64>>, Vec<Vec<u64>>) {
+        let f = &self.field;
+        let depth = self.arch.depth();
+        let mut activations: Vec<Vec<u64>> = Vec::with_capacity(depth);
+        let mut pre_powers: Vec<Vec<u64>> = Vec::with_capacity(depth);
+        activations.push(x.to_vec());
+        pre_powers.push(Vec::new());
+        let mut z = Vec::new();
+        for i in 1..depth {
+            self.apply(i, &activations[i - 1], &mut z);
+            let r = self.arch.exponents[i - 1] as u64;
+            if derivatives {
+                pre_powers.push(z.iter().map(|&v| f.mul(f.reduce(r), f.pow(v, r - 1))).collect());
+            }
+            activations.push(z.iter().map(|&v| f.pow(v, r)).collect());
+        }
+        (activations, pre_powers)
+    }
+
+    /// The activations `a_{L-1}` feeding the last layer at `rows` random points (`rows ×
+    /// d_{L-1}`, row-major): the last layer's gradient columns up to the output combination,
+    /// at the cost of a forward pass (no backward pass, no `rows × N` matrix).
+    pub fn last_hidden_values(&self, rows: usize, seed: u64) -> Vec<u64> {
+        let d0 = self.arch.widths[0];
+        let width = self.arch.widths[self.arch.depth() - 1];
+        let mut out = vec![0u64; rows * width];
+        out.par_chunks_mut(width.max(1)).enumerate().for_each(|(s, row)| {
+            let mut rng = SplitMix64::stream(seed, s as u64);
+            let x: Vec<u64> = (0..d0).map(|_| rng.residue(&self.field)).collect();
+            let (activations, _) = self.forward(&x, false);
+            row.copy_from_slice(&activations[self.arch.depth() - 1]);
+        });
+        out
     }
 
     /// The evaluated Jacobian: row `s` is the gradient of `c_s · f` at a random point `x_s`
