@@ -229,3 +229,14 @@ def test_methods_agree_and_respect_bounds(arch, seed):
     assert ev.dimension == mo.dimension
     assert ev.dimension <= ev.upper_bound <= ev.expected <= ev.ambient
     assert ev.defect == ev.expected - ev.dimension
+
+
+@pytest.mark.parametrize("widths,dim", [((3, 4, 10, 10, 1), 42), ((3, 4, 8, 8, 2), 76)])
+def test_first_layer_hypersurface_bound_certifies_defective_rows(widths, dim):
+    # 4 squares of linear forms in 3 variables satisfy one quartic relation: outputs are forms of
+    # degree 4 on that quartic surface (34 per output) plus 8 parameters for the four lines.
+    res = nv.dimension(widths, 2, seed=0)
+    assert (res.dimension, res.certified, res.bound) == (dim, True, "first-layer hypersurface bound")
+    assert res.dimension < res.expected
+    # the rank at a random point agrees at the large prime without the bound
+    assert nv.dimension(widths, 2, seed=1, primes=[2**61 - 1], trials=1).dimension == dim

@@ -55,3 +55,22 @@ def test_sample_and_all_large_rows(mfa_dir):
 def test_every_row(mfa_dir):
     mismatches = check_rows(load(mfa_dir))
     assert not mismatches, "\n".join(mismatches[:50])
+
+
+def test_first_layer_hypersurface_bound_never_undercuts_the_data(mfa_dir):
+    # The bound is proved (theory.py); here it meets the third party's independently computed
+    # dimensions: never below one of them, and tight (below the expected dimension) on the deep
+    # (3, 4, ..., 1) rows it exists for.
+    from neurovariety.architecture import Architecture
+    from neurovariety.theory import first_layer_hypersurface_bound
+
+    data = load(mfa_dir).drop_duplicates(subset=["architecture", "exponent"])
+    rows = data[[w[1] == w[0] + 1 for w in data["widths"]]]
+    assert len(rows) > 5000
+    tight = 0
+    for row in rows.itertuples():
+        arch = Architecture(row.widths, int(row.exponent))
+        bound = first_layer_hypersurface_bound(arch)
+        assert bound is not None and bound >= int(row.dimension_computed), (row.widths, bound)
+        tight += bound == int(row.dimension_computed) < arch.expected_dim
+    assert tight >= 200

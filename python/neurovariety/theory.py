@@ -28,7 +28,14 @@ the theorem it comes from:
   ``V' = V_(d0..d_{L-1})``, and ``GL_m`` acts on the pairs ``(q, h)`` with orbits of dimension at
   least ``m s`` (``s`` the rank of the span of ``h``; a rank at a random point over F_p is a proved
   lower bound for it), so ``dim V <= dim V' + m(m+1)/2 - m s``. For ``(d0, d1, 1)`` it is the
-  ``r = 2`` case of Alexander–Hirschowitz; deeper, it is what makes ``(..., 3, 2, 1)`` defective.
+  ``r = 2`` case of Alexander–Hirschowitz; deeper, it is what makes ``(..., 3, 2, 1)`` defective;
+* the **first-layer hypersurface bound** for ``d1 = d0 + 1`` (``d0 >= 2``, ``r_1 >= 2``): every
+  output is ``G(l_1^r, ..., l_{d1}^r)`` for ``d1`` linear forms ``l_i`` and forms ``G`` of degree
+  ``e = D / r_1`` of ``V_(d1..dL)``. For generic ``l`` the map ``x -> (l_i(x)^r)`` is injective
+  on a dense open set of ``P^(d0-1)``, so its image is a hypersurface of degree ``k = r^(d0-1)``
+  whose coordinate ring has ``h = C(e + d0, d0) - C(e - k + d0, d0)`` forms of degree ``e``; the
+  ``l_i`` matter only up to scale, so ``dim V <= d1 (d0 - 1) + min(dL h, ub(d1..dL))``. It is
+  what makes the deep ``(3, 4, ..., 1)``, r = 2 rows defective (e.g. 2,058 of 2,145).
 
 >>> upper_bound(Architecture((2, 1, 2, 1), 2))
 (2, 'splitting bound at layer 1')
@@ -50,6 +57,7 @@ __all__ = [
     "linear_dimension",
     "upper_bound",
     "span_rank_lower_bound",
+    "first_layer_hypersurface_bound",
     "saturated",
     "saturation_width",
 ]
@@ -157,8 +165,25 @@ def _quadratic_output_bound(arch: Architecture, best: int) -> Optional[int]:
     return prefix_bound + m * (m + 1) // 2 - m * span_rank_lower_bound(prefix)
 
 
+def first_layer_hypersurface_bound(arch: Architecture) -> Optional[int]:
+    """The first-layer hypersurface bound (module docs) when ``d1 = d0 + 1``, else None.
+
+    >>> first_layer_hypersurface_bound(Architecture((3, 4, 6, 6, 1), 2))  # 4 * 2 + 34 < 45 = ambient
+    42
+    """
+    d0, d1, r1 = arch.d0, arch.widths[1], arch.r[0] if arch.r else 1
+    if arch.depth < 2 or d0 < 2 or r1 < 2 or d1 != d0 + 1:
+        return None
+    e, k = arch.degree // r1, r1 ** (d0 - 1)
+    forms = comb(e + d0, d0) - (comb(e - k + d0, d0) if e >= k else 0)
+    return d1 * (d0 - 1) + min(arch.dL * forms, _upper_bound(arch.split(1)[1])[0])
+
+
 def _structural_bounds(arch: Architecture) -> list[tuple[int, str]]:
     out = []
+    value = first_layer_hypersurface_bound(arch)
+    if value is not None:
+        out.append((value, "first-layer hypersurface bound"))
     k = _mergeable_linear_layer(arch)
     if k is not None:
         out.append((_upper_bound(_merged(arch, k))[0], f"linear-layer merge at layer {k}"))
