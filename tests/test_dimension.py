@@ -240,3 +240,16 @@ def test_first_layer_hypersurface_bound_certifies_defective_rows(widths, dim):
     assert res.dimension < res.expected
     # the rank at a random point agrees at the large prime without the bound
     assert nv.dimension(widths, 2, seed=1, primes=[2**61 - 1], trials=1).dimension == dim
+
+
+@settings(max_examples=25, deadline=None)
+@given(d0=st.integers(2, 4), rest=st.lists(st.integers(1, 6), min_size=1, max_size=3),
+       rs=st.lists(st.sampled_from([2, 3]), min_size=3, max_size=3), seed=st.integers(0, 2**32))
+def test_ranks_never_exceed_the_first_layer_hypersurface_bound(d0, rest, rs, seed):
+    from neurovariety.theory import first_layer_hypersurface_bound
+
+    arch = nv.Architecture((d0, d0 + 1, *rest), rs[: len(rest)])
+    if arch.ambient_dim * arch.num_params > 3_000_000:
+        return
+    rank = nv.dimension(arch, method="evaluation", seed=seed, trials=1).dimension  # a proved lower bound
+    assert rank <= first_layer_hypersurface_bound(arch)
