@@ -230,33 +230,70 @@ def test_filling_architecture_has_one_critical_point():
 
 #: Defective architectures (dim V < gauge-fixed weights): learning / generic ED degrees by the
 #: independent Macaulay2 oracle (tests/m2_oracle.py: Lagrange multipliers on the kernel of the
-#: parameter map, over F_32003), computed with it once (each in about 2 s):
-#: ``critical_degree(Architecture(w, r), weights, seed=0)``.
+#: parameter map, over F_32003), which test_defective_degree_matches_the_m2_oracle_run_here
+#: recomputes for every row: ``critical_degree(Architecture(w, r), weights, seed=0)``.
+#: (2,2,1,1): the cones {k q^2} over squares of binary quadrics; (2,1,2,2) = {(k1 l^4, k2 l^4)};
+#: (2,2,1,2) = {(k1 q^2, k2 q^2)}; (2,1,2,1) with r = (2,3): {k l^6}; (3,1,2,1): {k l^4}, l in 3 variables.
 DEFECTIVE = [((3, 2, 1), 2, "generic", 13), ((3, 2, 1), 2, "data", 13), ((2, 1, 2, 1), 2, "data", 10),
-             ((2, 1, 2, 1), 2, "generic", 10), ((2, 1, 3, 1), 2, "generic", 10)]
+             ((2, 1, 2, 1), 2, "generic", 10), ((2, 1, 3, 1), 2, "generic", 10), ((2, 2, 1, 1), 2, "generic", 13),
+             ((2, 2, 1, 1), 2, "data", 13), ((2, 1, 2, 2), 2, "data", 14), ((2, 1, 2, 1), (2, 3), "generic", 16)]
+#: The same, with monodromy runs of 5 to 70 s (``-m slow``).
+DEFECTIVE_SLOW = [((2, 1, 2, 1), (2, 3), "data", 16), ((2, 1, 2, 2), 2, "generic", 30), ((2, 2, 1, 2), 2, "data", 23),
+                  ((2, 2, 1, 2), 2, "generic", 79), ((3, 1, 2, 1), 2, "data", 79)]
+#: Oracle runs above ~3 s (the (3,1,2,1) Lagrange ideal in 15 + 12 variables: about 70 s) go to ``-m slow``.
+M2_SLOW = {((2, 1, 2, 1), (2, 3)), ((2, 2, 1, 2), 2), ((3, 1, 2, 1), 2)}
+_slow = pytest.mark.slow
+needs_m2 = pytest.mark.skipif(shutil.which("M2") is None, reason="Macaulay2 is not installed (apt-get install macaulay2)")
 
 
-@pytest.mark.parametrize("widths, r, weights, expected", DEFECTIVE)
+@pytest.mark.parametrize("widths, r, weights, expected", DEFECTIVE + [pytest.param(*c, marks=_slow) for c in DEFECTIVE_SLOW])
 def test_defective_architectures_in_a_weight_slice(widths, r, weights, expected):
     res = _solve(widths, r, weights=weights, seed=0)
     assert (res.count, res.verified) == (expected, True), res.statement
     assert "defective" in res.statement and "spurious" in res.statement
-    assert res.parameters.shape == (res.count, Architecture(widths, r).num_params)
+    # the points tracked on to the data (a path that fails there is said so in the statement)
+    reached = res.count - res.target_failures
+    assert res.target_failures == 0 or "paths failed or met another path" in res.statement
+    assert res.parameters.shape == (reached, Architecture(widths, r).num_params)
     # every point returned is critical in all weights: J(theta)^T (Q c - b) = 0 at the data
     arch = Architecture(widths, r)
     prob = loss_problem(arch, weights, None, np.random.default_rng([0, 0xC817]), 0)
     system = CriticalSystem(arch, prob.Q)
     f, c, J = system.evaluate(res.parameters, prob.b)
-    assert np.allclose(c, res.coefficients.reshape(res.count, -1), atol=1e-8 * np.abs(c).max())
+    assert np.allclose(c, res.coefficients.reshape(reached, -1), atol=1e-8 * np.abs(c).max())
     assert np.abs(f).max() <= 1e-7 * np.abs(J).max() * (np.abs(prob.Q).max() * np.abs(c).max() + np.abs(prob.b).max())
     assert full_rank(J, dimension(arch, seed=0).dimension).all()
 
 
-@pytest.mark.skipif(shutil.which("M2") is None, reason="Macaulay2 is not installed (apt-get install macaulay2)")
-def test_defective_degree_matches_the_m2_oracle_run_here():
+@needs_m2
+@pytest.mark.parametrize("widths, r, weights, expected", [
+    pytest.param(*c, marks=[_slow] if (c[0], c[1]) in M2_SLOW else []) for c in DEFECTIVE + DEFECTIVE_SLOW])
+def test_defective_degree_matches_the_m2_oracle_run_here(widths, r, weights, expected):
     from m2_oracle import critical_degree
 
-    assert critical_degree(Architecture((3, 2, 1), 2), "generic", seed=0) == 13
+    assert critical_degree(Architecture(widths, r), weights, seed=0, timeout=600) == expected
+
+
+@_slow
+@needs_m2
+@pytest.mark.parametrize("widths, r, expected", [
+    ((2, 1, 2, 1), 3, 25),  # V = {k l^9}: the cone over the rational normal curve of degree 9, 3*9 - 2
+    ((4, 3, 1), 2, 40),  # symmetric 4x4 of rank <= 3: dual to the Veronese nu_2(P^3), ((2*2-1)^4 - 1)/2
+    ((4, 2, 1), 2, 122),  # symmetric 4x4 of rank <= 2 (Draisma et al. 2016, the generic ED degrees of symmetric matrices)
+    ((3, 1, 2, 1), 2, 79),  # V = {k l^4}, l in 3 variables: the Veronese nu_4(P^2), (7^3 - 3^3)/4
+])
+def test_m2_oracle_reproduces_known_generic_ed_degrees(widths, r, expected):
+    from m2_oracle import critical_degree
+
+    assert critical_degree(Architecture(widths, r), "generic", seed=0, timeout=600) == expected
+
+
+@_slow
+@pytest.mark.xfail(strict=True, reason="known miss: in the first-column chart of the weight slice the 25th critical "
+                   "point of (2,1,2,1), r=3 (k (x + s y)^9 with |s| ~ 30, k ~ 1e-10 by cancellation) is out of reach "
+                   "in double precision; the unsliced (2,1,1), r=9 (same V) finds all 25")
+def test_defective_21_21_r3_generic_ed_degree_is_25():
+    assert _solve((2, 1, 2, 1), 3, weights="generic", seed=0).count == 25
 
 
 def test_invalid_input():
