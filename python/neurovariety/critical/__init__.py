@@ -102,16 +102,18 @@ def _filling_result(arch: Architecture, problem: LossProblem, common: dict[str, 
 def _statement(arch: Architecture, weights: str, state: LoopState, verified_by: list[str], exact: Optional[ExactCount],
                max_loops: int, stop_after: int, timeout: Optional[float]) -> str:
     count, what = len(state.known), _WHAT[weights]
-    how = (f"Monodromy found {count} critical point{'s' if count != 1 else ''} ({what} of {arch}) in {state.loops} loops "
+    how = (f"Monodromy found {count} critical point{'s' if count != 1 else ''} ({what} of {arch}) with {state.loops} loops "
            f"({state.paths} paths, {state.failed} failed during loops)")
     if state.interrupted:
         how += "; interrupted"
     elif state.timed_out:
         how += f"; stopped by the {timeout:g} s timeout"
-    elif state.stable >= stop_after:
-        how += f"; no new solution in the last {state.stable} loops"
     else:
-        how += f"; stopped at max_loops={max_loops} while still finding solutions"
+        how += "; every solution was tracked around every loop and no new one appeared"
+        if state.stable >= stop_after:
+            how += f" in the last {state.stable} fresh loops"
+        elif not verified_by:
+            how += f"; stopped at max_loops={max_loops} while the completeness test had not passed"
     checks = []
     if state.trace_residual is not None:
         passed = "passed" if state.trace_residual <= TRACE_RTOL else "failed"
@@ -137,12 +139,12 @@ def _at_target(problem: LossProblem, coeffs: np.ndarray) -> tuple[np.ndarray, np
 def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Generator, *, max_loops: int,
                stop_after: int, timeout: Optional[float], verify: bool, progress: Optional[bool]) -> tuple[LoopState, Any]:
     start = start_pair(system, problem, rng)
-    bar = progress_bar(max_loops, f"monodromy {system.arch}", unit="loop", progress=progress)
+    bar = progress_bar(None, f"monodromy {system.arch}", unit="batch", progress=progress)
     stats = {"paths": 0, "failed": 0}
 
     def on_loop(state: LoopState) -> None:
         bar.update(1)
-        bar.set_postfix(solutions=len(state.known), stable=state.stable)
+        bar.set_postfix(solutions=len(state.known), loops=state.loops, stable=state.stable)
 
     def trace(known: SolutionSet) -> Optional[float]:
         stats["paths"] += 2 * len(known)
