@@ -141,6 +141,7 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
     start = start_pair(system, problem, rng)
     bar = progress_bar(None, f"monodromy {system.arch}", unit="batch", progress=progress)
     stats = {"paths": 0, "failed": 0}
+    deadline = None if timeout is None else time.monotonic() + timeout
 
     def on_loop(state: LoopState) -> None:
         bar.update(1)
@@ -148,9 +149,8 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
 
     def trace(known: SolutionSet) -> Optional[float]:
         stats["paths"] += 2 * len(known)
-        return trace_test(system, problem, known, start.b, start.scale, rng)
+        return trace_test(system, problem, known, start.b, start.scale, rng, deadline=deadline)
 
-    deadline = None if timeout is None else time.monotonic() + timeout
     known = SolutionSet(system.P, system.amb)
     known.add(start.c[None], start.theta[None])
     with bar:
@@ -186,10 +186,12 @@ def critical_points(
     Gaussian data from :func:`neurovariety.loss.make_data` with ``seed``), ``"generic"`` (a
     random positive definite weight: the generic ED degree) or ``"unit"`` (identity weight); for
     the latter two ``data`` is the target coefficient matrix ``dL x M`` (default: random).
-    Monodromy stops once ``stop_after`` consecutive loops add nothing and the trace test passes
-    (``verify=True``; it keeps looping while the test fails, up to ``4 * stop_after`` idle loops),
-    after ``max_loops`` loops, or once ``timeout`` seconds have passed (checked between loops; the
-    trace test is then skipped, the final homotopy to the data still runs). ``exact`` runs the
+    Monodromy (:func:`neurovariety.homotopy.run_loops`) tracks every solution around each of a
+    few fixed loops once; when the set is closed under them the trace test runs (``verify=True``)
+    and monodromy stops if it passes; while it fails, fresh loops are added, up to ``max_loops``
+    loops or ``2 * stop_after`` fresh loops that add nothing (``verify=False``: ``stop_after``).
+    ``timeout`` seconds stop it (also during the trace test; the points returned are then those at
+    the run's generic parameters: a lower bound). ``exact`` runs the
     finite-field count (``None``: only for at most 2 unknowns and degree at most 3).
 
     For a defective architecture the weights are restricted to a random slice of dimension

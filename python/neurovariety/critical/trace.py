@@ -9,11 +9,11 @@ then nothing is claimed.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 
-from ..homotopy import TRACE_RTOL, SolutionSet
+from ..homotopy import TRACE_RTOL, SolutionSet, collisions
 from ..homotopy import trace_test as generic_trace_test
 from ..homotopy.trace import Line
 from .monodromy import random_node
@@ -21,6 +21,26 @@ from .problem import LossProblem
 from .system import CriticalSystem, valid_endpoints
 
 __all__ = ["TRACE_RTOL", "trace_test"]
+
+
+#: Tracker settings for re-tracking the paths of a trace line that failed or met another path.
+STRICT: dict[str, Any] = {"max_step": 0.05, "predictor_trust": 0.02, "max_steps": 100_000}
+
+
+def _line_keys(system: CriticalSystem, starts: np.ndarray, nodes: list[np.ndarray], deadline: Optional[float],
+               options: dict[str, Any]) -> np.ndarray:
+    """Coefficients of every start tracked through ``nodes`` (NaN rows: failed or rank-deficient)."""
+    ends, status = system.track(starts, nodes, deadline=deadline, **options)
+    _, c, mask = valid_endpoints(system, ends, status, nodes[-1])
+    keys = np.full((len(starts), system.amb), np.nan, dtype=complex)
+    keys[mask] = c
+    return keys
+
+
+def _bad_rows(keys: np.ndarray) -> np.ndarray:
+    bad = ~np.isfinite(keys).all(axis=1)
+    bad[collisions(keys)] = True
+    return bad
 
 
 def trace_test(
@@ -31,20 +51,24 @@ def trace_test(
     scale: float,
     rng: np.random.Generator,
     attempts: int = 3,
+    deadline: Optional[float] = None,
 ) -> Optional[float]:
     """Relative deviation of the coefficient trace from linearity along a random line through
-    ``b0`` (``None`` when paths failed in every attempt)."""
+    ``b0`` (``None`` when paths failed in every attempt). Paths that fail or meet another path are
+    tracked once more with :data:`STRICT` settings (among thousands a few always do); the line is
+    given up only if that does not help."""
 
     def new_line() -> Line:
         v = random_node(system, problem, rng, scale)
 
         def line(s: complex) -> Optional[np.ndarray]:
-            bs = b0 + s * v
-            ends, status = system.track(known.theta, [b0, bs])
-            th, c, mask = valid_endpoints(system, ends, status, bs)
-            if not mask.all() or SolutionSet(system.P, system.amb).add(c, th) != len(known):
-                return None  # a failed path, or two paths met: not a regular fibre
-            return c
+            nodes = [b0, b0 + s * v]
+            keys = _line_keys(system, known.theta, nodes, deadline, {})
+            bad = _bad_rows(keys)
+            if bad.any():
+                keys[bad] = _line_keys(system, known.theta[bad], nodes, deadline, STRICT)
+                bad = _bad_rows(keys)
+            return None if bad.any() else keys  # else: not a regular fibre
 
         return line
 

@@ -105,7 +105,7 @@ def run_loops(
 
     Starts with :data:`INITIAL_LOOPS` loops. Each time the set is closed: the test runs (when the
     count changed since the last test, or after every ``stop_after`` idle fresh loops); if it fails
-    a fresh loop is drawn, up to ``max_loops`` loops and ``4 * stop_after`` idle ones. ``trace=None``
+    a fresh loop is drawn, up to ``max_loops`` loops and ``2 * stop_after`` idle ones. ``trace=None``
     stops after ``stop_after`` idle fresh loops. Ctrl-C or the ``deadline`` (``time.monotonic()``)
     stop the batch in flight (:class:`TrackingStopped` from the tracker; ``state.interrupted`` /
     ``state.timed_out``); the solutions of the batches before are kept. ``on_loop`` is called after
@@ -138,7 +138,7 @@ def run_loops(
                 break
             if state.trace_residual is not None and state.trace_residual <= trace_rtol:
                 break
-        if state.stable >= (stop_after if trace is None else 4 * stop_after) or len(cursors) >= max_loops:
+        if state.stable >= (stop_after if trace is None else 2 * stop_after) or len(cursors) >= max_loops:
             break
         cursors.append(0)  # a fresh loop: every known solution travels it
         drawn_at = len(state.known)
