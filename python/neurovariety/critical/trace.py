@@ -38,7 +38,7 @@ def _line_keys(system: CriticalSystem, starts: np.ndarray, nodes: list[np.ndarra
 
 
 def _bad_rows(keys: np.ndarray) -> np.ndarray:
-    bad = ~np.isfinite(keys).all(axis=1)
+    bad: np.ndarray = ~np.isfinite(keys).all(axis=1)
     bad[collisions(keys)] = True
     return bad
 
