@@ -9,10 +9,12 @@ degree**, ``"unit"`` the ED degree of the plain coefficient inner product).
 (Q c(theta) - b) = 0``, with the rescaling symmetry fixed by the gauge (one incoming weight of
 every hidden neuron is 1; the Rust tracker switches charts like those of projective space), so
 there are ``N - sum(hidden widths)`` unknowns, as many as ``dim V`` for non-defective
-architectures. **Monodromy** (:mod:`~neurovariety.critical.monodromy`) moves ``b`` around random
-triangles and tracks all known solutions; endpoints are deduplicated in *function* space and
-kept only where the coefficient Jacobian has full rank ``dim V``. When ``stop_after`` consecutive
-loops add nothing the count is a stabilised **lower bound**. Finally every solution is tracked
+architectures. **Monodromy** (:mod:`~neurovariety.critical.monodromy`,
+:func:`~neurovariety.homotopy.run_loops`) moves ``b`` around a few fixed random triangles and
+tracks every solution around each of them once (new solutions join the queue); endpoints are
+deduplicated in *function* space and kept only where the coefficient Jacobian has full rank
+``dim V``. Once the set is closed under the loops and fresh loops add nothing, the count is a
+stabilised **lower bound**. Finally every solution is tracked
 to the actual data (:mod:`~neurovariety.critical.target`), which gives the real critical points
 and the minimum.
 
@@ -117,6 +119,9 @@ def _statement(arch: Architecture, weights: str, state: LoopState, verified_by: 
     checks = []
     if state.trace_residual is not None:
         passed = "passed" if state.trace_residual <= TRACE_RTOL else "failed"
+        if passed == "failed" and weights != "generic":
+            passed += ("; for a non-generic weight critical points at infinity can make the trace non-linear "
+                       "even for a complete set, see neurovariety.critical.trace")
         checks.append(f"trace test residual {state.trace_residual:.1e} ({passed})")
     if exact is not None:
         checks.append(f"exact count over F_{exact.prime}: {exact.functions} functions ({exact.solutions} weight solutions)")

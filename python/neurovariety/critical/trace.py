@@ -1,7 +1,16 @@
 """The trace test for critical points: lines in the loss parameters ``b`` (see
-:mod:`neurovariety.homotopy.trace`). It needs that no critical point escapes to infinity at finite
-``s``, which holds for generic weights; for special weights it may fail on a complete set, and
-then nothing is claimed.
+:mod:`neurovariety.homotopy.trace`).
+
+The critical points for ``b`` are the slice ``{Q c - n = b}`` of the conormal variety
+``{(c, n): c in V smooth, n orthogonal to T_c V}``; the lines ``b0 + s v`` give parallel slices,
+all through one linear space at infinity, ``{n = Q c}``. For a generic weight ``Q`` it misses the
+closure of the conormal variety: the count is the generic ED degree and the trace is linear. For
+the data's ``Q`` (learning degree) or the identity (unit ED degree) it need not: the count drops
+(``(3,2,3)``, r = 2: 309 for both, against at least 6,527 for a generic ``Q``) because the other
+points lie at infinity for *every* ``b``, and the trace of the finite ones is a rational function
+of ``s`` with poles where one of them escapes to infinity — not linear, although the set is
+complete. The test then fails at a residual far above rounding (about 1e-2 to 1e-1, however many
+loops were run) and nothing is claimed: the count is a lower bound.
 
 >>> TRACE_RTOL
 1e-07
