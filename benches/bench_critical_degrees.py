@@ -8,6 +8,7 @@ own random data), or ``timeout``. Run it under the benchmark lock:
 
     flock /tmp/nv-bench.lock python benches/bench_critical_degrees.py
     flock /tmp/nv-bench.lock python benches/bench_critical_degrees.py --quick   # skip (3,3,3), (3,2,3)
+    flock /tmp/nv-bench.lock python benches/bench_critical_degrees.py --case 3,3,3:generic   # one case
 """
 
 from __future__ import annotations
@@ -63,12 +64,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--quick", action="store_true", help="skip (3,3,3) and (3,2,3)")
     ap.add_argument("--no-m2", action="store_true", help="skip Macaulay2")
+    ap.add_argument("--case", action="append", default=[], metavar="WIDTHS:WEIGHTS",
+                    help="run only these cases, e.g. 3,2,3:data (repeatable)")
     args = ap.parse_args()
     print("count+ = lower bound (not verified); cert = certified by Krawczyk (distinct functions); seconds wall-clock")
     print(f"{'case':<22} {'count':>7} {'cert':>6} {'real':>5} {'verified':>8} {'loops':>5} {'paths':>7} {'seconds':>8} | "
           f"{'M2 deg':>8} {'M2 s':>8}", flush=True)
     for widths, r, weights in CASES:
-        if args.quick and widths in LARGE:
+        if (args.quick and widths in LARGE) or (args.case and f"{','.join(map(str, widths))}:{weights}" not in args.case):
             continue
         name = f"{widths} r={r} {weights}"
         row = ours(widths, r, weights, args.timeout, args.seed)

@@ -205,9 +205,10 @@ def test_exact_count_rejects_large_problems():
 
 
 def test_unverified_result_says_lower_bound():
-    res = _solve((2, 2, 3), 2, weights="generic", seed=0, max_loops=2, verify=False)
-    assert not res.verified and res.count < 39
-    assert "lower bound" in res.statement and "max_loops=2" in res.statement
+    # one loop: the set closes under a single permutation (one cycle), well short of all 39
+    res = _solve((2, 2, 3), 2, weights="generic", seed=0, max_loops=1, verify=False)
+    assert not res.verified and res.count < 39 and res.loops == 1
+    assert "lower bound" in res.statement and "max_loops=1" in res.statement
 
 
 def test_timeout_stops_monodromy():
@@ -355,7 +356,7 @@ def test_cli_json_has_exactly_the_promised_keys():
                        "certified_count", "real_certified", "loops", "seconds", "seed", "statement"]
     assert (d["widths"], d["r"], d["weights"], d["count"], d["real"], d["verified"]) == ([2, 2, 3], 2, "data", 3, 3, True)
     assert (d["certified_count"], d["real_certified"]) == (3, 3) and "certified by the Krawczyk test" in d["statement"]
-    assert d["loops"] >= 5 and d["seconds"] > 0
+    assert d["loops"] >= 2 and d["seconds"] > 0  # at least the two initial loops
 
 
 def test_cli_generic_and_unit():

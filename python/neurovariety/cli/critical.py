@@ -41,7 +41,7 @@ def _monodromy_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--max-loops", type=IntRange(min=1), default=100, show_default=True,
                      help="Maximum number of monodromy loops."),
         click.option("--stop-after", type=IntRange(min=1), default=5, show_default=True,
-                     help="Loops without a new solution before the trace test is tried."),
+                     help="Fresh loops without a new solution before stopping (twice as many while the trace test fails)."),
         click.option("--timeout", type=POSITIVE_FLOAT, default=None,
                      help="Stop monodromy after this many seconds (the count is then a lower bound)."),
         click.option("--exact/--no-exact", default=None,

@@ -9,10 +9,12 @@ degree**, ``"unit"`` the ED degree of the plain coefficient inner product).
 (Q c(theta) - b) = 0``, with the rescaling symmetry fixed by the gauge (one incoming weight of
 every hidden neuron is 1; the Rust tracker switches charts like those of projective space), so
 there are ``N - sum(hidden widths)`` unknowns, as many as ``dim V`` for non-defective
-architectures. **Monodromy** (:mod:`~neurovariety.critical.monodromy`) moves ``b`` around random
-triangles and tracks all known solutions; endpoints are deduplicated in *function* space and
-kept only where the coefficient Jacobian has full rank ``dim V``. When ``stop_after`` consecutive
-loops add nothing the count is a stabilised **lower bound**. Finally every solution is tracked
+architectures. **Monodromy** (:mod:`~neurovariety.critical.monodromy`,
+:func:`~neurovariety.homotopy.run_loops`) moves ``b`` around a few fixed random triangles and
+tracks every solution around each of them once (new solutions join the queue); endpoints are
+deduplicated in *function* space and kept only where the coefficient Jacobian has full rank
+``dim V``. Once the set is closed under the loops and fresh loops add nothing, the count is a
+stabilised **lower bound**. Finally every solution is tracked
 to the actual data (:mod:`~neurovariety.critical.target`), which gives the real critical points
 and the minimum.
 
@@ -102,19 +104,24 @@ def _filling_result(arch: Architecture, problem: LossProblem, common: dict[str, 
 def _statement(arch: Architecture, weights: str, state: LoopState, verified_by: list[str], exact: Optional[ExactCount],
                max_loops: int, stop_after: int, timeout: Optional[float]) -> str:
     count, what = len(state.known), _WHAT[weights]
-    how = (f"Monodromy found {count} critical point{'s' if count != 1 else ''} ({what} of {arch}) in {state.loops} loops "
+    how = (f"Monodromy found {count} critical point{'s' if count != 1 else ''} ({what} of {arch}) with {state.loops} loops "
            f"({state.paths} paths, {state.failed} failed during loops)")
     if state.interrupted:
         how += "; interrupted"
     elif state.timed_out:
         how += f"; stopped by the {timeout:g} s timeout"
-    elif state.stable >= stop_after:
-        how += f"; no new solution in the last {state.stable} loops"
     else:
-        how += f"; stopped at max_loops={max_loops} while still finding solutions"
+        how += "; every solution was tracked around every loop and no new one appeared"
+        if state.stable >= stop_after:
+            how += f" in the last {state.stable} fresh loops"
+        elif not verified_by:
+            how += f"; stopped at max_loops={max_loops} while the completeness test had not passed"
     checks = []
     if state.trace_residual is not None:
         passed = "passed" if state.trace_residual <= TRACE_RTOL else "failed"
+        if passed == "failed" and weights != "generic":
+            passed += ("; for a non-generic weight critical points at infinity can make the trace non-linear "
+                       "even for a complete set, see neurovariety.critical.trace")
         checks.append(f"trace test residual {state.trace_residual:.1e} ({passed})")
     if exact is not None:
         checks.append(f"exact count over F_{exact.prime}: {exact.functions} functions ({exact.solutions} weight solutions)")
@@ -137,18 +144,18 @@ def _at_target(problem: LossProblem, coeffs: np.ndarray) -> tuple[np.ndarray, np
 def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Generator, *, max_loops: int,
                stop_after: int, timeout: Optional[float], verify: bool, progress: Optional[bool]) -> tuple[LoopState, Any]:
     start = start_pair(system, problem, rng)
-    bar = progress_bar(max_loops, f"monodromy {system.arch}", unit="loop", progress=progress)
+    bar = progress_bar(None, f"monodromy {system.arch}", unit="batch", progress=progress)
     stats = {"paths": 0, "failed": 0}
+    deadline = None if timeout is None else time.monotonic() + timeout
 
     def on_loop(state: LoopState) -> None:
         bar.update(1)
-        bar.set_postfix(solutions=len(state.known), stable=state.stable)
+        bar.set_postfix(solutions=len(state.known), loops=state.loops, stable=state.stable)
 
     def trace(known: SolutionSet) -> Optional[float]:
         stats["paths"] += 2 * len(known)
-        return trace_test(system, problem, known, start.b, start.scale, rng)
+        return trace_test(system, problem, known, start.b, start.scale, rng, deadline=deadline)
 
-    deadline = None if timeout is None else time.monotonic() + timeout
     known = SolutionSet(system.P, system.amb)
     known.add(start.c[None], start.theta[None])
     with bar:
@@ -184,10 +191,12 @@ def critical_points(
     Gaussian data from :func:`neurovariety.loss.make_data` with ``seed``), ``"generic"`` (a
     random positive definite weight: the generic ED degree) or ``"unit"`` (identity weight); for
     the latter two ``data`` is the target coefficient matrix ``dL x M`` (default: random).
-    Monodromy stops once ``stop_after`` consecutive loops add nothing and the trace test passes
-    (``verify=True``; it keeps looping while the test fails, up to ``4 * stop_after`` idle loops),
-    after ``max_loops`` loops, or once ``timeout`` seconds have passed (checked between loops; the
-    trace test is then skipped, the final homotopy to the data still runs). ``exact`` runs the
+    Monodromy (:func:`neurovariety.homotopy.run_loops`) tracks every solution around each of a
+    few fixed loops once; when the set is closed under them the trace test runs (``verify=True``)
+    and monodromy stops if it passes; while it fails, fresh loops are added, up to ``max_loops``
+    loops or ``2 * stop_after`` fresh loops that add nothing (``verify=False``: ``stop_after``).
+    ``timeout`` seconds stop it (also during the trace test; the points returned are then those at
+    the run's generic parameters: a lower bound). ``exact`` runs the
     finite-field count (``None``: only for at most 2 unknowns and degree at most 3).
 
     For a defective architecture the weights are restricted to a random slice of dimension

@@ -27,7 +27,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from ..errors import InternalError
-from ..homotopy import SolutionSet, full_rank
+from ..homotopy import full_rank
 from .problem import LossProblem, cgauss
 from .system import CriticalSystem, valid_endpoints
 
@@ -78,13 +78,16 @@ def random_node(system: CriticalSystem, problem: LossProblem, rng: np.random.Gen
 
 
 def loop_tracker(system: CriticalSystem, problem: LossProblem, start: StartPair, rng: np.random.Generator,
-                 deadline: Optional[float], stats: dict[str, int]) -> Callable[[SolutionSet], tuple[np.ndarray, np.ndarray]]:
-    """One monodromy loop ``b_0 -> b_1 -> b_2 -> b_0`` through random nodes, for
-    :func:`neurovariety.homotopy.run_loops`; path counts accumulate in ``stats``."""
+                 deadline: Optional[float], stats: dict[str, int]) -> Callable[[int, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Monodromy loop ``i``: ``b_0 -> b_1 -> b_2 -> b_0`` through random nodes drawn on its first use,
+    for :func:`neurovariety.homotopy.run_loops`; path counts accumulate in ``stats``."""
+    nodes: dict[int, list[np.ndarray]] = {}
 
-    def track_loop(known: SolutionSet) -> tuple[np.ndarray, np.ndarray]:
-        b1, b2 = random_node(system, problem, rng, start.scale), random_node(system, problem, rng, start.scale)
-        ends, status = system.track(known.theta, [start.b, b1, b2, start.b], deadline=deadline)
+    def track_loop(i: int, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if i not in nodes:
+            nodes[i] = [start.b, random_node(system, problem, rng, start.scale),
+                        random_node(system, problem, rng, start.scale), start.b]
+        ends, status = system.track(starts, nodes[i], deadline=deadline)
         stats["paths"] += len(status)
         stats["failed"] += int((status != 0).sum())
         th, c, _ = valid_endpoints(system, ends, status, start.b)

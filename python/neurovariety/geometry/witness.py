@@ -89,10 +89,13 @@ def _keys(system: WitnessSystem, by_weights: bool, theta: np.ndarray, c: np.ndar
 
 
 def _loop(system: WitnessSystem, b0: np.ndarray, scale: float, rng: np.random.Generator, deadline: Optional[float],
-          by_weights: bool, stats: dict[str, int]) -> Callable[[SolutionSet], tuple[np.ndarray, np.ndarray]]:
-    def track_loop(known: SolutionSet) -> tuple[np.ndarray, np.ndarray]:
-        b1, b2 = scale * cgauss(rng, len(b0)), scale * cgauss(rng, len(b0))
-        ends, status = system.track(known.theta, [b0, b1, b2, b0], deadline=deadline)
+          by_weights: bool, stats: dict[str, int]) -> Callable[[int, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    nodes: dict[int, list[np.ndarray]] = {}
+
+    def track_loop(i: int, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if i not in nodes:  # loop i: b0 -> b1 -> b2 -> b0, random nodes drawn on its first use
+            nodes[i] = [b0, scale * cgauss(rng, len(b0)), scale * cgauss(rng, len(b0)), b0]
+        ends, status = system.track(starts, nodes[i], deadline=deadline)
         stats["paths"] += len(status)
         stats["failed"] += int((status != 0).sum())
         th, c, _ = valid_witness_points(system, ends, status, b0)
@@ -163,8 +166,8 @@ def witness_set(
     progress: Optional[bool] = None,
 ) -> WitnessSet:
     """Monodromy on the slice ``A c = b`` (``A`` random by default; with a weight ``slice``, ``A``
-    must have ``m`` rows) until ``stop_after`` loops add nothing and the trace test passes (see
-    the module docstring)."""
+    must have ``m`` rows) until every point has travelled every loop and the trace test passes, or
+    ``stop_after`` fresh loops add nothing (see :func:`neurovariety.homotopy.run_loops`)."""
     timeout = optional_positive_float(timeout, "timeout")
     max_loops, stop_after = positive_int(max_loops, "max_loops"), positive_int(stop_after, "stop_after")
     system = WitnessSystem(arch, random_slice(arch, rng) if A is None else A, slice)
@@ -175,11 +178,11 @@ def witness_set(
     stats = {"paths": 0, "failed": 0}
     deadline = None if timeout is None else time.monotonic() + timeout
     trace = _trace(system, b0, scale, rng, stats)
-    bar = progress_bar(max_loops, f"witness set of {arch}", unit="loop", progress=progress)
+    bar = progress_bar(None, f"witness set of {arch}", unit="batch", progress=progress)
 
     def on_loop(state: LoopState) -> None:
         bar.update(1)
-        bar.set_postfix(points=len(state.known), stable=state.stable)
+        bar.set_postfix(points=len(state.known), loops=state.loops, stable=state.stable)
 
     with bar:
         state = run_loops(_loop(system, b0, scale, rng, deadline, by_weights, stats), known, max_loops=max_loops,

@@ -1,19 +1,26 @@
-"""A generic monodromy driver: loops until no new solution appears and a completeness test passes.
+"""A generic monodromy driver: a fixed set of loops, every solution tracked around each loop once.
 
-A *loop* is whatever the caller's ``track_loop(known)`` does with the known solutions (for
-parameter homotopies: track them around a random triangle of parameters back to the start) and
+A *loop* ``i`` is whatever the caller's ``track_loop(i, starts)`` does with the start solutions
+(for parameter homotopies: track them around a triangle of parameters ``b0 -> b1_i -> b2_i -> b0``
+through random nodes drawn when loop ``i`` is first used, the same nodes every later time) and
 returns the valid endpoints as ``(weights, keys)``; solutions are deduplicated by their keys
 (coefficient vectors: the function, not its weights). The driver is the same for critical points,
 witness sets and fibres.
 
+As in HomotopyContinuation.jl's monodromy, the work is a queue: every known solution is tracked
+around every loop exactly once, a new solution joins the queue of every loop, and once the queue
+is empty the set is *closed* under the loops' permutations (a union of orbits of the group they
+generate). Then the completeness test runs; while it fails a fresh loop is drawn and every known
+solution is tracked around it. The total work is about (#solutions x #loops), not (#solutions x
+#iterations).
+
 >>> import numpy as np
 >>> known = SolutionSet(N=1, amb=1)
 >>> _ = known.add(np.array([[1.0 + 0j]]), np.array([[1.0 + 0j]]))
->>> roots = np.exp(2j * np.pi * np.arange(3) / 3)[:, None]   # a loop that reveals all cube roots
->>> state = run_loops(lambda k: (roots, roots), known, max_loops=10, stop_after=2, deadline=None,
-...                   trace=None, trace_rtol=1e-7)
->>> len(state.known), state.loops
-(3, 3)
+>>> rot = lambda i, z: (z * np.exp(2j * np.pi / 3), z * np.exp(2j * np.pi / 3))  # every loop: z -> w z
+>>> state = run_loops(rot, known, max_loops=10, stop_after=2, deadline=None, trace=None, trace_rtol=1e-7)
+>>> len(state.known), state.closed, state.loops, state.stable   # 2 loops, then 2 idle fresh ones
+(3, True, 4, 2)
 """
 
 from __future__ import annotations
@@ -27,19 +34,29 @@ import numpy as np
 from .solutions import SolutionSet
 from .tracking import TrackingStopped
 
-__all__ = ["LoopState", "run_loops"]
+__all__ = ["LoopState", "run_loops", "INITIAL_LOOPS", "BATCH"]
 
-#: ``track_loop(known) -> (weights, keys)`` of the valid endpoints of one loop.
-LoopTracker = Callable[[SolutionSet], tuple[np.ndarray, np.ndarray]]
+#: ``track_loop(i, starts) -> (weights, keys)``: the valid endpoints of ``starts`` around loop ``i``.
+LoopTracker = Callable[[int, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+#: Loops drawn at the start (two random permutations generate a transitive group in practice).
+INITIAL_LOOPS = 2
+
+#: At most this many solutions are tracked in one call (new ones then join the queue early).
+BATCH = 2048
 
 
 @dataclass
 class LoopState:
-    """Bookkeeping of a monodromy run."""
+    """Bookkeeping of a monodromy run: ``loops`` travelled (by at least one solution), ``stable`` = the last fresh loops that added
+    nothing once every solution had travelled them, ``closed`` = every known solution was tracked
+    around every loop, ``batches`` = tracker calls."""
 
     known: SolutionSet
     loops: int = 0
     stable: int = 0
+    closed: bool = False
+    batches: int = 0
     paths: int = 0
     failed: int = 0
     timed_out: bool = False
@@ -57,6 +74,20 @@ class LoopState:
         self.interrupted, self.timed_out = exc.interrupted, not exc.interrupted
 
 
+def _track_pending(track_loop: LoopTracker, state: LoopState, cursors: list[int], batch: int) -> None:
+    """Track the next batch of the loop that is furthest behind; new solutions join every queue."""
+    i = int(np.argmin(cursors))
+    lo = cursors[i]
+    hi = min(len(state.known), lo + batch)
+    theta, keys = track_loop(i, state.known.theta_rows(lo, hi))
+    cursors[i] = hi
+    state.loops = max(state.loops, i + 1)
+    if state.known.add(keys, theta):
+        state.trace_residual = None
+    state.batches += 1
+    state.history.append(len(state.known))
+
+
 def run_loops(
     track_loop: LoopTracker,
     known: SolutionSet,
@@ -67,43 +98,48 @@ def run_loops(
     trace: Optional[Callable[[SolutionSet], Optional[float]]],
     trace_rtol: float,
     on_loop: Callable[[LoopState], None] = lambda state: None,
+    batch: int = BATCH,
 ) -> LoopState:
-    """Loop until ``stop_after`` loops add nothing and ``trace`` (the trace test) passes.
+    """Track every solution around every loop until the set is closed and ``trace`` (the trace
+    test) passes at a residual ``<= trace_rtol``.
 
-    While the test fails, solutions are missing (or, for special parameters, the test does not
-    apply) and the loops go on, re-testing after every further ``stop_after`` idle loops, up to
-    ``4 * stop_after`` idle loops; the test passes at a residual ``<= trace_rtol``. ``trace=None``
-    stops at the first ``stop_after`` idle loops. Ctrl-C or the ``deadline`` (``time.monotonic()``)
-    stop the loop in flight (:class:`TrackingStopped` from the tracker; ``state.interrupted`` /
-    ``state.timed_out``); the solutions of the loops before are kept. ``track_loop`` may record
-    path statistics in the state passed to ``on_loop`` via its own closure.
+    Starts with :data:`INITIAL_LOOPS` loops. Each time the set is closed: the test runs (when the
+    count changed since the last test, or after every ``stop_after`` idle fresh loops); if it fails
+    a fresh loop is drawn, up to ``max_loops`` loops and ``2 * stop_after`` idle ones. ``trace=None``
+    stops after ``stop_after`` idle fresh loops. Ctrl-C or the ``deadline`` (``time.monotonic()``)
+    stop the batch in flight (:class:`TrackingStopped` from the tracker; ``state.interrupted`` /
+    ``state.timed_out``); the solutions of the batches before are kept. ``on_loop`` is called after
+    every batch; ``track_loop`` may record path statistics via its own closure.
     """
     state = LoopState(known)
-    patience = 4 * stop_after
-    while state.loops < max_loops:
+    cursors = [0] * min(INITIAL_LOOPS, max_loops)  # per loop: solutions already tracked around it
+    drawn_at, tested_at = len(known), -1
+    while True:
         if deadline is not None and time.monotonic() > deadline:
             state.timed_out = True
             break
-        try:
-            theta, keys = track_loop(state.known)
-        except TrackingStopped as stop:
-            state.stop(stop)
-            break
-        new = state.known.add(keys, theta)
-        state.loops += 1
-        state.stable = 0 if new else state.stable + 1
-        if new:
-            state.trace_residual = None
-        state.history.append(len(state.known))
-        on_loop(state)
-        if state.stable and state.stable % stop_after == 0:
-            if trace is None:
-                break
+        if min(cursors) < len(state.known):
+            state.closed = False
             try:
-                state.trace_residual = trace(state.known)
+                _track_pending(track_loop, state, cursors, batch)
             except TrackingStopped as stop:
                 state.stop(stop)
                 break
-            if (state.trace_residual is not None and state.trace_residual <= trace_rtol) or state.stable >= patience:
+            on_loop(state)
+            continue
+        state.closed = True
+        if len(cursors) > INITIAL_LOOPS:
+            state.stable = state.stable + 1 if len(state.known) == drawn_at else 0
+        if trace is not None and (len(state.known) != tested_at or (state.stable and state.stable % stop_after == 0)):
+            try:
+                state.trace_residual, tested_at = trace(state.known), len(state.known)
+            except TrackingStopped as stop:
+                state.stop(stop)
                 break
+            if state.trace_residual is not None and state.trace_residual <= trace_rtol:
+                break
+        if state.stable >= (stop_after if trace is None else 2 * stop_after) or len(cursors) >= max_loops:
+            break
+        cursors.append(0)  # a fresh loop: every known solution travels it
+        drawn_at = len(state.known)
     return state

@@ -50,6 +50,10 @@ class SolutionSet:
         """One weight vector per function, ``(count, N)``."""
         return np.array(self._theta, dtype=complex).reshape(len(self._theta), self.N)
 
+    def theta_rows(self, lo: int, hi: int) -> np.ndarray:
+        """The weight vectors of solutions ``lo .. hi - 1`` (insertion order), ``(hi - lo, N)``."""
+        return np.array(self._theta[lo:hi], dtype=complex).reshape(max(0, min(hi, len(self)) - lo), self.N)
+
     def contains(self, ci: np.ndarray) -> bool:
         """Is ``ci`` (to ``rtol``) one of the known functions?"""
         norm = float(np.linalg.norm(ci))
