@@ -17,6 +17,9 @@ Each --large row prints the time, the peak resident memory of a fresh process (r
 estimate the library checks first is printed beside it), the number of generators and the
 nonzero part dimensions per degree, and whether the result is verified. Time it alone:
 ``flock /tmp/nv-bench.lock python benches/bench_equations.py --large --no-small``.
+Measured so on the shared 2-core machine (load ~7 from other jobs): (3,3,3) through degree 6
+42.3 s, peak 1.61 GiB (estimate 2.06 GiB), 9 generators (all quartics), verified; (4,4,4) through
+degree 4 35.0 s, peak 1.83 GiB (estimate 2.40 GiB), no forms in any of the 69 parts, verified.
 """
 
 from __future__ import annotations
