@@ -11,6 +11,7 @@ import itertools
 import json
 import random
 import time
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -134,8 +135,6 @@ def test_exact_coefficients_match_sympy_and_the_core(widths, r, seed):
 @settings(max_examples=30, deadline=None)
 @given(num=st.integers(-(10**5), 10**5), den=st.integers(1, 10**5))
 def test_rational_reconstruction_recovers_small_fractions(num, den):
-    from fractions import Fraction
-
     m = nv.DEFAULT_PRIMES[0] * nv.DEFAULT_PRIMES[1]
     x = num * pow(den, -1, m) % m
     assert modular_mod.rational_reconstruct(x, m) == Fraction(num, den)
@@ -387,8 +386,83 @@ def test_bad_input_raises_value_error(kwargs, match):
 
 
 def test_too_large_part_is_a_resource_error():
-    with pytest.raises(nv.ResourceLimitError):
+    with pytest.raises(nv.ResourceLimitError, match=r"\(3, 3, 2\) part has 65856 monomials \(limit 20000\)"):
         vanishing_ideal((3, 3, 3), 2, degree=8)
+
+
+def test_over_memory_part_is_refused_with_the_estimate_before_any_work(monkeypatch):
+    # (3,3,3) degree 6: the largest part (2,2,2) has C(7,2)^3 = 9261 monomials, 9261 + 926 sample
+    # points; the dense int64 evaluation matrix alone is 10187 * 9261 * 8 bytes = 0.70 GiB, the
+    # kernel's copy of it another 0.70 GiB and a kernel basis at most 9261^2 * 8 bytes = 0.64 GiB.
+    assert eq.MAX_PART_MONOMIALS == 20_000
+    assert eq.request.sample_count(9261) == 10187
+    assert eq.request.part_memory(9261, nv.DEFAULT_PRIMES[0]) > 2 * 10187 * 9261 * 8
+
+    def no_work(request):
+        raise AssertionError("work started before the memory check")
+
+    monkeypatch.setattr(eq, "by_interpolation", no_work)
+    pattern = (r"interpolating the multidegree \(2, 2, 2\) part \(9261 monomials, 10187 sample points\) "
+               r"needs about 2\.\d\d GiB, above the limit of 1\.00 GiB \(raise it with memory_limit=")
+    with pytest.raises(nv.ResourceLimitError, match=pattern):
+        vanishing_ideal((3, 3, 3), 2, degree=6, memory_limit=2**30, progress=False)
+    monkeypatch.setenv("NEUROVARIETY_MEMORY_LIMIT", "1G")
+    with pytest.raises(nv.ResourceLimitError, match=pattern):
+        vanishing_ideal((3, 3, 3), 2, max_degree=6, progress=False)
+    with pytest.raises(ValueError, match="memory_limit"):
+        vanishing_ideal((3, 3, 3), 2, degree=6, memory_limit=0)
+
+
+def test_the_retry_with_twice_the_points_is_checked_against_the_memory_limit():
+    g = Grading(Architecture((3, 3, 3), 2), True)
+    sampler = interpolation_mod.Sampler(g.arch, 0)
+    limit = int(eq.request.part_memory(2646, nv.DEFAULT_PRIMES[0]) * 1.5)  # (2,2,1): once, not twice
+    assert interpolation_mod.interpolate_part(g, sampler, (2, 2, 1), None, 2, 1.0, limit).forms
+    with pytest.raises(nv.ResourceLimitError, match="5820 sample points"):
+        interpolation_mod.interpolate_part(g, sampler, (2, 2, 1), None, 2, 2.0, limit)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10**6), rows=st.integers(1, 6), cols=st.integers(1, 10))
+def test_lifted_canonical_basis_equals_the_exact_rational_one(seed, rows, cols):
+    # Integer rows with large entries and dependencies: the canonical basis lifted from primes must
+    # be exactly sympy's rational row reduction (rational_canonical_basis).
+    rng = random.Random(seed)
+    base = [{c: rng.randint(-10**6, 10**6) for c in range(cols) if rng.random() < 0.6} for _ in range(rows)]
+    base = [b for b in base if b] or [{0: 1}]
+    mixed = [{c: sum(rng.randint(-3, 3) * b.get(c, 0) for b in base) for c in range(cols)} for _ in range(rows)]
+    span = base + [{c: v for c, v in m.items() if v} for m in mixed if any(m.values())]
+    exact = modular_mod.rational_canonical_basis(cols, span)
+
+    def spans(forms):  # exact certificate: every given row is the combination the pivots dictate
+        pivots = [max(f) for f in forms]
+        for row in span:
+            rest = {c: Fraction(v) for c, v in row.items()}
+            for f, c in zip(forms, pivots):
+                t = rest.get(c, Fraction(0)) / f[c]
+                for j, v in f.items():
+                    rest[j] = rest.get(j, Fraction(0)) - t * v
+            if any(rest.values()):
+                return False
+        return len(forms) == len(exact)
+
+    lifted, primes = modular_mod.lifted_canonical_basis(cols, span, spans, max_primes=40)
+    assert lifted == exact and primes
+
+
+@pytest.mark.slow  # ~10 s (degree 5: parts up to 2646 monomials)
+def test_example_44_through_degree_5_matches_macaulay2():
+    # Macaulay2 (ZZ/32003, Groebner basis of the ideal J of the 9 quartics, independent of this
+    # package): dim J_a = hilbertFunction(a, R) - hilbertFunction(a, R/J) is 18 for (3,1,1) and 33
+    # for (2,2,1); for degree 6 it gives 63 (4,1,1), 153 (3,2,1), 270 (2,2,2), 0 (3,3,0), 0 (4,2,0),
+    # all equal to the interpolated dim I(V)_a (benches/bench_equations.py --large).
+    # So the quartics generate I(V) through degree 5: no new generators.
+    res = vanishing_ideal((3, 3, 3), 2, max_degree=5, seed=5, progress=False)
+    assert res.verified and res.counts == {4: 9}
+    dims = res.part_dimensions
+    assert dims[(3, 1, 1)] == dims[(1, 3, 1)] == dims[(1, 1, 3)] == 18
+    assert dims[(2, 2, 1)] == dims[(2, 1, 2)] == dims[(1, 2, 2)] == 33
+    assert all(k == 0 for a, k in dims.items() if sum(a) == 5 and min(a) == 0)
 
 
 # --- formats and CLI -----------------------------------------------------------------------

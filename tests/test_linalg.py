@@ -1,4 +1,4 @@
-"""Property tests of `neurovariety.linalg` (rank, nullspace) against a plain Python reference.
+"""Property tests of `neurovariety.linalg` (rank, nullspace, rref) against a plain Python reference.
 
 The reference below is textbook Gauss–Jordan elimination on Python integers, written for
 clarity, not speed; the library's Rust kernels (recursive blocked elimination with
@@ -92,6 +92,10 @@ def check(a: object, rows: list[list[int]], ncols: int, p: int) -> None:
     assert basis.dtype == np.int64
     assert basis.shape == (ncols - want_rank, ncols)
     assert basis.tolist() == ref_nullspace(rows, ncols, p)
+    ref, pivots = ref_rref(rows, ncols, p)
+    R, got_pivots = linalg.rref(a, p)
+    assert R.dtype == np.int64 and R.shape == (want_rank, ncols)
+    assert (R.tolist(), list(got_pivots)) == (ref[:want_rank], pivots)
     # Independent of the reference: every basis vector is in the kernel.
     for v in basis.tolist():
         for row in rows:

@@ -7,6 +7,9 @@
 1
 >>> linalg.nullspace(A, 7).tolist()   # x0 = -2 x1 - 3 x2 (mod 7)
 [[5, 1, 0], [4, 0, 1]]
+>>> R, pivots = linalg.rref(A, 7)
+>>> R.tolist(), pivots
+([[1, 2, 3]], (0,))
 
 Memory: the kernel works on its own reduced copy of ``A`` (8 bytes per entry, converted in place
 to the elimination's format), so the peak is your array plus one such copy — plus a third for a
@@ -31,7 +34,7 @@ from ._validate import integer_entries
 from .errors import InvalidInputError
 from .fields import validate_prime
 
-__all__ = ["rank", "nullspace"]
+__all__ = ["rank", "nullspace", "rref"]
 
 
 def _reduced(A: Any, p: int, memory_limit: Optional[int]) -> np.ndarray:
@@ -75,3 +78,16 @@ def nullspace(A: Any, p: int, *, memory_limit: Optional[int] = None) -> np.ndarr
     """
     p = validate_prime(p, "p")
     return np.asarray(_core.matrix_nullspace(_reduced(A, p, memory_limit), p)).astype(np.int64)
+
+
+def rref(A: Any, p: int, *, memory_limit: Optional[int] = None) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Reduced row echelon form of ``A`` over F_p: its nonzero rows (an int64 array of shape
+    ``(rank, n)``) and the pivot columns (increasing).
+
+    >>> R, pivots = rref([[0, 2, 4], [1, 1, 1]], 5)
+    >>> R.tolist(), pivots
+    ([[1, 0, 4], [0, 1, 2]], (0, 1))
+    """
+    p = validate_prime(p, "p")
+    R, pivots = _core.matrix_rref(_reduced(A, p, memory_limit), p)
+    return np.asarray(R).astype(np.int64), tuple(int(c) for c in pivots)

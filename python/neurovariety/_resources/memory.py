@@ -23,6 +23,7 @@ __all__ = [
     "check_memory",
     "format_bytes",
     "rank_memory",
+    "nullspace_memory",
     "kernel_threads",
     "KERNEL_OVERHEAD",
     "ENV_MEMORY_LIMIT",
@@ -159,3 +160,18 @@ def rank_memory(rows: int, cols: int, prime: int, held: float = 0.0) -> float:
         workspace += 8.0 * (2 * digits * tile * kc + (2 * digits - 1) * tile * tile)
     peak = max(2 * matrix if rows > cols else matrix, matrix + kernel_threads() * workspace)
     return peak + held * matrix + KERNEL_OVERHEAD
+
+
+def nullspace_memory(rows: int, cols: int, prime: int, held: float = 0.0) -> float:
+    """Peak bytes of a Rust nullspace of a ``rows x cols`` matrix, ``held`` further copies alive.
+
+    The kernel eliminates its own copy in place (no transpose, whatever the shape) and writes the
+    basis next to it: at most ``cols`` rows of ``cols`` entries (``cols - rank`` in fact; the
+    estimate assumes the worst). Digit and ``gemm`` buffers as in :func:`rank_memory`.
+
+    >>> base = nullspace_memory(1000, 1000, 1_048_583) - rank_memory(1000, 1000, 1_048_583)
+    >>> base == 8e6   # the basis
+    True
+    """
+    square = rank_memory(min(rows, cols), min(rows, cols), prime) - 8.0 * min(rows, cols) ** 2
+    return square + 8.0 * rows * cols * (1 + held) + 8.0 * cols * cols

@@ -114,6 +114,7 @@ def vanishing_ideal(
     seed: Optional[int] = None,
     verification_points: int = 4,
     progress: Optional[bool] = None,
+    memory_limit: Optional[int] = None,
 ) -> VanishingIdeal:
     """Polynomials vanishing on the neurovariety ``V_{widths, r}``, exactly verified.
 
@@ -138,7 +139,11 @@ def vanishing_ideal(
     Raises :class:`~neurovariety.errors.InvalidInputError` (a ``ValueError``) on bad input,
     :class:`VerificationError` if exact verification fails twice, and
     :class:`~neurovariety.errors.ResourceLimitError` if a part has more than
-    :data:`MAX_PART_MONOMIALS` monomials.
+    :data:`MAX_PART_MONOMIALS` (20,000) monomials, or if the estimated peak memory of its dense
+    interpolation (evaluation matrix, the kernel's copy, a nullspace basis; about 9.6 GiB at
+    20,000 monomials) exceeds ``memory_limit`` (bytes; default: ``NEUROVARIETY_MEMORY_LIMIT``
+    or half of the machine's memory, see :mod:`neurovariety._resources.memory`) — checked for
+    the largest part before any work starts.
 
     >>> res = vanishing_ideal((2, 2, 3), 2, degree=3)
     >>> [(g.degree, g.multidegree) for g in res.generators]
@@ -148,6 +153,7 @@ def vanishing_ideal(
     request = ideal_request(
         widths, r, degree=degree, multidegree=multidegree, method=method, timeout=timeout, multigraded=multigraded,
         max_degree=max_degree, seed=seed, verification_points=verification_points, progress=progress,
+        memory_limit=memory_limit,
     )
     res = by_elimination(request) if request.method == "elimination" else by_interpolation(request)
     res.seconds = time.monotonic() - start

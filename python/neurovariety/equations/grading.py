@@ -18,13 +18,14 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 import numpy as np
 
 from ..architecture import Architecture, monomial_exponents
+from ..errors import VerificationError
 from .exact import Exponent, SparseForm
-from .modular import rational_canonical_basis
+from .modular import lifted_canonical_basis, rational_canonical_basis
 
 __all__ = ["Multidegree", "Grading", "Part", "orbit_representative", "permuted_part"]
 
@@ -89,16 +90,21 @@ class Grading:
         S = P.shape[0]
         E = np.ones((S, 1), dtype=np.int64)
         for b, a in zip(self.blocks, alpha):
+            if a == 0:
+                continue
             Pb = P[:, b.start : b.stop]
             combos = np.array(list(itertools.combinations_with_replacement(range(len(b)), a)), dtype=np.int64)
-            if a == 0:
-                B = np.ones((S, 1), dtype=np.int64)
-            else:
-                B = Pb[:, combos[:, 0]]
-                for t in range(1, a):
-                    B = B * Pb[:, combos[:, t]] % p
-            # residues < 2^21, so products < 2^42 fit in int64.
-            E = (E[:, :, None] * B[:, None, :] % p).reshape(S, -1)
+            B = Pb[:, combos[:, 0]] % p
+            for t in range(1, a):
+                B = B * Pb[:, combos[:, t]] % p
+            if E.shape[1] == 1 and E.base is None and not np.any(E != 1):
+                E = B
+                continue
+            # residues < 2^21, so products < 2^42 fit in int64; in place: one S x K array.
+            out = np.empty((S, E.shape[1], B.shape[1]), dtype=np.int64)
+            np.multiply(E[:, :, None], B[:, None, :], out=out)
+            np.remainder(out, p, out=out)
+            E = out.reshape(S, -1)
         return E
 
     def multidegree(self, exps: Exponent) -> Multidegree:
@@ -153,8 +159,18 @@ def orbit_representative(alpha: Multidegree) -> tuple[Multidegree, list[int]]:
     return rep, order  # block order[i] of alpha plays the role of block i of rep
 
 
-def permuted_part(grading: Grading, rep_part: Part, alpha: Multidegree, order: list[int]) -> Part:
+def permuted_part(
+    grading: Grading,
+    rep_part: Part,
+    alpha: Multidegree,
+    order: list[int],
+    accept: Optional[Callable[[list[SparseForm]], bool]] = None,
+) -> Part:
     """The part alpha from the part rep by relabelling output blocks, in canonical form.
+
+    Without ``accept`` the canonical form is an exact rational elimination (small parts only);
+    with it, the canonical form is lifted from primes (:func:`~.modular.lifted_canonical_basis`)
+    and taken once ``accept`` (exact vanishing at fresh points of V) certifies it.
 
     >>> g = Grading(Architecture((1, 1, 2), 2), multigraded=True)   # one coordinate per output
     >>> rep = Part((2, 1), g.monomials((2, 1)), [{0: 1}], (), 0)
@@ -174,5 +190,11 @@ def permuted_part(grading: Grading, rep_part: Part, alpha: Multidegree, order: l
         forms.append(g)
     monos = grading.monomials(alpha)
     index = {m: i for i, m in enumerate(monos)}
-    canon = rational_canonical_basis(len(monos), [{index[e]: v for e, v in g.items()} for g in forms])
-    return Part(alpha, monos, canon, rep_part.primes, rep_part.points)
+    rows = [{index[e]: v for e, v in g.items()} for g in forms]
+    if accept is None:
+        return Part(alpha, monos, rational_canonical_basis(len(monos), rows), rep_part.primes, rep_part.points)
+    check = accept
+    lifted = lifted_canonical_basis(len(monos), rows, lambda cand: check([{monos[c]: v for c, v in f.items()} for f in cand]))
+    if lifted is None:
+        raise VerificationError(f"permuted forms of part {alpha} do not vanish on V (bug)")
+    return Part(alpha, monos, lifted[0], tuple(sorted(set(rep_part.primes) | set(lifted[1]))), rep_part.points)

@@ -23,14 +23,17 @@ from typing import Optional, Sequence
 import numpy as np
 
 from .._progress import progress_bar
+from .._resources import check_memory
+from .._resources.memory import nullspace_memory
 from ..architecture import Architecture
 from ..errors import VerificationError
 from ..linalg import nullspace
 from ..network.coordinates import coordinate_symbols
-from .exact import SparseForm, exact_point, verification_points, verification_stream, verify_forms
+from ..network.modular import network_coefficients
+from .exact import SparseForm, random_integer_weights, verification_points, verification_stream, verify_forms
 from .grading import Grading, Multidegree, Part, orbit_representative, permuted_part
 from .modular import canonical_basis, crt_reconstruct, independent_rows, prime_sequence, primitive
-from .request import IdealRequest, check_deadline
+from .request import IdealRequest, check_deadline, check_part_memory, sample_count
 from .result import VanishingIdeal, to_generator
 from .statement import interpolation_statement, schwartz_zippel_error
 
@@ -51,7 +54,10 @@ MAX_PRIMES = 12
 
 
 class Sampler:
-    """Exact sample points of V (shared by all parts) and their residues mod each prime.
+    """Sample points of V (shared by all parts): random integer weights, and the network's
+    coefficients at them mod each prime (Rust evaluator; the same points over Q for every
+    prime, so kernels mod different primes combine by CRT). Verification points are separate
+    and exact (:mod:`~.exact`).
 
     >>> Sampler(Architecture((2, 1, 1), 2), seed=0).residues(5, 7).shape   # 5 points, 3 coordinates
     (5, 3)
@@ -61,7 +67,7 @@ class Sampler:
         self.arch = arch
         self.rng = random.Random(seed)
         self.verify_rng = verification_stream(seed)
-        self.points: list[list[int]] = []
+        self.weights: list[list[list[list[int]]]] = []
         self._residues: dict[int, np.ndarray] = {}
 
     def fresh_points(self, count: int) -> list[list[int]]:
@@ -69,13 +75,13 @@ class Sampler:
         return verification_points(self.arch, self.verify_rng, count)
 
     def ensure(self, count: int) -> None:
-        """Make at least ``count`` sample points."""
-        while len(self.points) < count:
-            self.points.append(exact_point(self.arch, self.rng, SAMPLE_BOUND))
+        """Make at least ``count`` sample points (their weights)."""
+        while len(self.weights) < count:
+            self.weights.append(random_integer_weights(self.arch, self.rng, SAMPLE_BOUND))
 
     def discard(self) -> None:
         """Forget all sample points (a retry must not reuse a possibly special sample)."""
-        self.points.clear()
+        self.weights.clear()
         self._residues.clear()
 
     def residues(self, count: int, p: int) -> np.ndarray:
@@ -83,7 +89,9 @@ class Sampler:
         self.ensure(count)
         R = self._residues.get(p)
         if R is None or R.shape[0] < count:
-            R = np.array([[x % p for x in pt] for pt in self.points[:count]], dtype=np.int64)
+            R = np.empty((count, self.arch.ambient_dim), dtype=np.int64)
+            for i, w in enumerate(self.weights[:count]):
+                R[i] = network_coefficients(self.arch, None, w, p).reshape(-1)
             self._residues[p] = R
         return R[:count]
 
@@ -100,6 +108,7 @@ def interpolate_part(
     deadline: Optional[float],
     npoints: int,
     oversample: float = 1.0,
+    memory_limit: Optional[int] = None,
 ) -> Part:
     """A basis of all forms of (multi)degree alpha vanishing on V, lifted to Z and verified.
 
@@ -113,7 +122,8 @@ def interpolate_part(
     """
     monos = grading.monomials(alpha)
     K = len(monos)
-    S = int(oversample * (K + max(10, K // 10)))  # margin: more equations than unknowns
+    S = sample_count(K, oversample)  # margin: more equations than unknowns
+    check_part_memory(grading, alpha, next(prime_sequence()), oversample, memory_limit)
     groups: dict[tuple[int, ...], list[tuple[int, np.ndarray]]] = {}
     best_k: Optional[int] = None
     used: list[int] = []
@@ -125,7 +135,10 @@ def interpolate_part(
         check_deadline(deadline, f"interpolating part {alpha}")
         used.append(p)
         E = grading.evaluate(sampler.residues(S, p), alpha, p)
-        N, free = canonical_basis(nullspace(E, p), p)
+        kernel = nullspace(E, p, memory_limit=memory_limit)
+        del E  # the next prime's matrix must not coexist with this one
+        N, free = canonical_basis(kernel, p)
+        del kernel
         k = len(free)
         if k == 0:  # full column rank mod p => full rank over Q: nothing vanishes (rigorous)
             return Part(alpha, monos, [], tuple(used), S)
@@ -152,7 +165,14 @@ def interpolate_part(
     )
 
 
-def verified_part(grading: Grading, sampler: Sampler, alpha: Multidegree, deadline: Optional[float], npoints: int) -> Part:
+def verified_part(
+    grading: Grading,
+    sampler: Sampler,
+    alpha: Multidegree,
+    deadline: Optional[float],
+    npoints: int,
+    memory_limit: Optional[int] = None,
+) -> Part:
     """Interpolate one part; if the sample was bad, retry once with fresh and twice as many points.
 
     >>> g = Grading(Architecture((2, 2, 1), 2), multigraded=False)
@@ -161,7 +181,7 @@ def verified_part(grading: Grading, sampler: Sampler, alpha: Multidegree, deadli
     """
     for attempt in range(2):
         try:
-            return interpolate_part(grading, sampler, alpha, deadline, npoints, oversample=1.0 + attempt)
+            return interpolate_part(grading, sampler, alpha, deadline, npoints, 1.0 + attempt, memory_limit)
         except _BadSample:
             sampler.discard()
     raise VerificationError(
@@ -170,7 +190,13 @@ def verified_part(grading: Grading, sampler: Sampler, alpha: Multidegree, deadli
     )
 
 
-def new_generators(grading: Grading, part: Part, lower: Sequence[tuple[Multidegree, SparseForm]], p: int) -> list[int]:
+def new_generators(
+    grading: Grading,
+    part: Part,
+    lower: Sequence[tuple[Multidegree, SparseForm]],
+    p: int,
+    memory_limit: Optional[int] = None,
+) -> list[int]:
     """Indices of ``part.forms`` not in the ideal generated by the lower-degree generators.
 
     >>> g = Grading(Architecture((2, 1, 1), 2), multigraded=False)
@@ -184,6 +210,9 @@ def new_generators(grading: Grading, part: Part, lower: Sequence[tuple[Multidegr
     if not products:
         return list(range(len(part.forms)))
     rows = products + part.forms
+    K = len(part.monomials)
+    check_memory(f"selecting generators of part {part.alpha} ({len(rows)} forms x {K} monomials)",
+                 nullspace_memory(K, len(rows), p, held=2.0), memory_limit)
     A = np.zeros((len(rows), len(part.monomials)), dtype=np.int64)
     for i, row in enumerate(rows):
         for c, v in row.items():
@@ -211,13 +240,13 @@ def _part(
     grading, npoints = request.grading, request.verification_points
     rep, order = orbit_representative(alpha) if grading.multigraded else (alpha, [0])
     if rep not in computed:
-        computed[rep] = verified_part(grading, sampler, rep, request.deadline, npoints)
+        computed[rep] = verified_part(grading, sampler, rep, request.deadline, npoints, request.memory_limit)
     if rep == alpha:
         return computed[rep], False
-    part = permuted_part(grading, computed[rep], alpha, order)
-    check = part.exponent_forms()
-    if check and verify_forms(check, sampler.fresh_points(npoints)) is not None:
-        raise VerificationError(f"permuted forms of part {alpha} do not vanish on V (bug)")
+    if not computed[rep].forms:
+        return Part(alpha, grading.monomials(alpha), [], computed[rep].primes, computed[rep].points), True
+    points = sampler.fresh_points(npoints)
+    part = permuted_part(grading, computed[rep], alpha, order, accept=lambda forms: verify_forms(forms, points) is None)
     return part, True
 
 
@@ -239,7 +268,7 @@ def _collect(request: IdealRequest, sampler: Sampler) -> _Collected:
                 found.chosen.extend((alpha, f) for f in forms)
             else:
                 check_deadline(request.deadline, "selecting generators")
-                new = new_generators(request.grading, part, found.chosen, next(prime_sequence()))
+                new = new_generators(request.grading, part, found.chosen, next(prime_sequence()), request.memory_limit)
                 found.chosen.extend((alpha, forms[i]) for i in new)
             bar.update()
     return found

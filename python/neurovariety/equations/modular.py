@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Iterator, Mapping, Optional, Sequence, TypeVar
+from typing import Callable, Iterator, Mapping, Optional, Sequence, TypeVar
 
 import numpy as np
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
 from ..fields import DEFAULT_PRIMES
-from ..linalg import nullspace
+from ..linalg import nullspace, rref
 
 __all__ = [
     "prime_sequence",
@@ -32,6 +32,7 @@ __all__ = [
     "crt_reconstruct",
     "independent_rows",
     "rational_canonical_basis",
+    "lifted_canonical_basis",
 ]
 
 #: Keys of a sparse vector: a column index or an exponent vector.
@@ -82,28 +83,9 @@ def canonical_basis(N: np.ndarray, p: int) -> tuple[np.ndarray, tuple[int, ...]]
     done = _is_canonical(N)
     if done is not None:
         return N, done
-    # Reduced echelon form with the column order reversed.
-    A = N[:, ::-1].copy()
-    rows, piv = 0, []
-    for c in range(n):
-        if rows == k:
-            break
-        nz = np.flatnonzero(A[rows:, c])
-        if not len(nz):
-            continue
-        i = rows + int(nz[0])
-        if i != rows:
-            A[[rows, i]] = A[[i, rows]]
-        A[rows] = A[rows] * pow(int(A[rows, c]), p - 2, p) % p
-        col = A[:, c].copy()
-        col[rows] = 0
-        hit = np.flatnonzero(col)
-        if len(hit):
-            A[hit] = (A[hit] - col[hit, None] * A[rows][None, :]) % p
-        piv.append(c)
-        rows += 1
-    A = A[:rows, ::-1][::-1]
-    return np.ascontiguousarray(A), tuple(sorted(n - 1 - c for c in piv))
+    # Reduced echelon form with the column order reversed (Rust kernel): pivots become last columns.
+    R, piv = rref(np.ascontiguousarray(N[:, ::-1]), p)
+    return np.ascontiguousarray(R[::-1, ::-1]), tuple(sorted(n - 1 - c for c in piv))
 
 
 def rational_reconstruct(a: int, m: int) -> Optional[Fraction]:
@@ -207,3 +189,52 @@ def rational_canonical_basis(K: int, rows: Sequence[Mapping[int, int]]) -> list[
         out.append(primitive(vals))
     out.sort(key=max)
     return out
+
+
+def _dense_mod(K: int, rows: Sequence[Mapping[int, int]], p: int) -> np.ndarray:
+    A = np.zeros((len(rows), K), dtype=np.int64)
+    for i, row in enumerate(rows):
+        for c, v in row.items():
+            A[i, c] = v % p
+    return A
+
+
+def lifted_canonical_basis(
+    K: int,
+    rows: Sequence[Mapping[int, int]],
+    accept: Callable[[list[dict[int, int]]], bool],
+    max_primes: int = 12,
+) -> Optional[tuple[list[dict[int, int]], tuple[int, ...]]]:
+    """The canonical basis over Q (as :func:`rational_canonical_basis`) of the span of integer
+    rows, by canonical bases mod primes (Rust row reduction), CRT and rational reconstruction,
+    with the primes used; ``None`` if no candidate passed ``accept`` within ``max_primes``.
+
+    A candidate is taken only when ``accept`` (the caller's certificate, e.g. exact vanishing
+    on V) says so; primes where the rank drops are skipped. Linear in the size of the rows
+    (dense ``len(rows) x K`` mod p), unlike an exact rational elimination.
+
+    >>> lifted_canonical_basis(3, [{0: 1, 2: 2}, {0: 2, 1: 1, 2: 4}], lambda forms: True)[0]
+    [{1: 1}, {0: 1, 2: 2}]
+    """
+    if not rows:
+        return [], ()
+    groups: dict[tuple[int, ...], list[tuple[int, np.ndarray]]] = {}
+    best, used = 0, list[int]()
+    for p in prime_sequence():
+        if len(used) >= max_primes:
+            return None
+        used.append(p)
+        N, free = canonical_basis(_dense_mod(K, rows, p), p)
+        if len(free) < best:
+            continue  # rank drop mod p: an unlucky prime
+        if len(free) > best:
+            best, groups = len(free), {}
+        members = groups.setdefault(free, [])
+        members.append((p, N))
+        lifted = crt_reconstruct(members, free)
+        if lifted is None:
+            continue
+        forms = [primitive(row, positive_at_largest=False) for row in lifted]
+        if accept(forms):
+            return sorted(forms, key=max), tuple(used)
+    return None  # pragma: no cover - prime_sequence is infinite

@@ -14,17 +14,68 @@ import time
 from dataclasses import dataclass
 from typing import Literal, Optional, Sequence, cast
 
-from .._validate import choice, flag, nonnegative_int, optional_positive_float, positive_int
+from .._resources import check_memory
+from .._resources.memory import nullspace_memory
+from .._validate import choice, flag, nonnegative_int, optional_positive_float, optional_positive_int, positive_int
 from .._validate import seed as validate_seed
 from ..architecture import Architecture, ArchitectureLike, RSpec
 from ..errors import ComputationTimeout, InvalidInputError, ResourceLimitError
+from ..fields import DEFAULT_PRIMES
 from .grading import Grading, Multidegree
 
-__all__ = ["MAX_PART_MONOMIALS", "METHODS", "Method", "IdealRequest", "ideal_request", "check_deadline"]
+__all__ = [
+    "MAX_PART_MONOMIALS",
+    "METHODS",
+    "Method",
+    "IdealRequest",
+    "ideal_request",
+    "check_deadline",
+    "sample_count",
+    "part_memory",
+    "check_part_memory",
+]
 
 #: Refuse parts with more monomials than this: the dense evaluation matrix has ~1.1 x #monomials^2
-#: entries (6000 monomials: ~300 MB) and its nullspace costs ~#monomials^3.
-MAX_PART_MONOMIALS = 6_000
+#: entries (20,000 monomials: 3.5 GB) and its nullspace costs ~#monomials^3 (about a minute at
+#: 20,000 on one core). Below the limit, the memory estimate (:func:`part_memory`) decides.
+MAX_PART_MONOMIALS = 20_000
+
+
+def sample_count(size: int, oversample: float = 1.0) -> int:
+    """Sample points for a part of ``size`` monomials: 10% (at least 10) more than monomials,
+    times ``oversample`` (2 on the retry after a bad sample).
+
+    >>> sample_count(10_000), sample_count(6, 2.0)
+    (11000, 32)
+    """
+    return int(oversample * (size + max(10, size // 10)))
+
+
+def part_memory(size: int, prime: int, oversample: float = 1.0) -> float:
+    """Peak bytes of interpolating one part of ``size`` monomials: the evaluation matrix (int64,
+    ``sample_count(size) x size``), the nullspace kernel's own copy of it and a kernel basis of
+    at most ``size`` rows (:func:`~neurovariety._resources.memory.nullspace_memory`).
+
+    >>> round(part_memory(10_000, 1048583) / 2**30, 1)   # (4,4,4), r=2, multidegree (1,1,1,1)
+    2.4
+    """
+    return nullspace_memory(sample_count(size, oversample), size, prime, held=1.0)
+
+
+def check_part_memory(
+    grading: Grading, alpha: Multidegree, prime: int, oversample: float = 1.0, limit: Optional[int] = None
+) -> None:
+    """Raise :class:`~neurovariety.errors.ResourceLimitError` with the estimate if interpolating
+    the part ``alpha`` would need more than the memory limit (:mod:`neurovariety._resources.memory`).
+
+    >>> check_part_memory(Grading(Architecture((3, 3, 3), 2), True), (2, 2, 2), 1048583, limit=2**30)
+    Traceback (most recent call last):
+    ...
+    neurovariety.errors.ResourceLimitError: interpolating the multidegree (2, 2, 2) part (9261 monomials, 10187 sample points) needs about 2.06 GiB, above the limit of 1.00 GiB (raise it with memory_limit=... or NEUROVARIETY_MEMORY_LIMIT)
+    """
+    size = grading.part_size(alpha)
+    what = f"interpolating the {grading.what} {alpha} part ({size} monomials, {sample_count(size, oversample)} sample points)"
+    check_memory(what, part_memory(size, prime, oversample), limit)
 
 Method = Literal["interpolation", "elimination"]
 METHODS: tuple[Method, ...] = ("interpolation", "elimination")
@@ -48,6 +99,7 @@ class IdealRequest:
     seed: Optional[int]
     verification_points: int
     progress: Optional[bool]
+    memory_limit: Optional[int] = None
 
     @property
     def mode(self) -> str:
@@ -105,7 +157,7 @@ def _requested_parts(
     return None
 
 
-def _check_part_sizes(grading: Grading, parts: Sequence[Multidegree]) -> None:
+def _check_part_sizes(grading: Grading, parts: Sequence[Multidegree], limit: Optional[int]) -> None:
     biggest = max(parts, key=grading.part_size)
     size = grading.part_size(biggest)
     if size > MAX_PART_MONOMIALS:
@@ -113,6 +165,7 @@ def _check_part_sizes(grading: Grading, parts: Sequence[Multidegree]) -> None:
             f"the {grading.what} {biggest} part has {size} monomials (limit {MAX_PART_MONOMIALS}); "
             "ask for a smaller degree or a multidegree"
         )
+    check_part_memory(grading, biggest, DEFAULT_PRIMES[0], limit=limit)
 
 
 def ideal_request(
@@ -128,6 +181,7 @@ def ideal_request(
     seed: Optional[int] = None,
     verification_points: int = 4,
     progress: Optional[bool] = None,
+    memory_limit: Optional[int] = None,
 ) -> IdealRequest:
     """Validate the arguments of :func:`~neurovariety.equations.vanishing_ideal`; the clock
     starts now (``deadline = now + timeout``).
@@ -147,7 +201,8 @@ def ideal_request(
     npoints = positive_int(verification_points, "verification_points")
     parts = _requested_parts(grading, degree, multidegree)
     max_degree = positive_int(max_degree, "max_degree") if parts is None else max_degree
-    _check_part_sizes(grading, parts if parts is not None else grading.parts_up_to(max_degree))
+    memory_limit = optional_positive_int(memory_limit, "memory_limit")
+    _check_part_sizes(grading, parts if parts is not None else grading.parts_up_to(max_degree), memory_limit)
     return IdealRequest(
         arch=arch,
         grading=grading,
@@ -159,4 +214,5 @@ def ideal_request(
         seed=validate_seed(seed),
         verification_points=npoints,
         progress=progress,
+        memory_limit=memory_limit,
     )

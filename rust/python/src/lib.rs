@@ -32,6 +32,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(network::network_coefficients, m)?)?;
     m.add_function(wrap_pyfunction!(linalg::matrix_rank, m)?)?;
     m.add_function(wrap_pyfunction!(linalg::matrix_nullspace, m)?)?;
+    m.add_function(wrap_pyfunction!(linalg::matrix_rref, m)?)?;
     m.add_function(wrap_pyfunction!(linalg::is_prime, m)?)?;
     m.add_class::<critical::PyCriticalSystem>()?;
     m.add_class::<critical::PyTrackerOptions>()?;

@@ -23,6 +23,16 @@ pub(crate) fn matrix_nullspace<'py>(py: Python<'py>, a: PyReadonlyArray2<'py, u6
     u64_matrix(py, k, cols, basis)
 }
 
+/// Reduced row echelon form over F_prime: its nonzero rows (`rank × cols`) and the pivot columns.
+#[pyfunction]
+pub(crate) fn matrix_rref<'py>(py: Python<'py>, a: PyReadonlyArray2<'py, u64>, prime: u64) -> Result<(Bound<'py, PyArray2<u64>>, Vec<usize>)> {
+    let field = PrimeField::new(prime)?;
+    let (rows, cols, data) = read_u64_matrix(&a);
+    let (mut m, pivots) = run_detached(py, move || linalg::rref(field, rows, cols, data))?;
+    m.truncate(pivots.len() * cols);
+    Ok((u64_matrix(py, pivots.len(), cols, m)?, pivots))
+}
+
 /// Deterministic primality test for `u64`.
 #[pyfunction]
 pub(crate) fn is_prime(n: u64) -> bool {
