@@ -15,10 +15,9 @@ and ``quotient`` a **proved lower bound**; both are exact unless the random poin
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import numpy as np
-import pandas as pd
 
 from .._progress import progress_bar
 from .._resources import check_memory
@@ -30,6 +29,9 @@ from ..fields import DEFAULT_PRIMES, seed_sequence
 from ..linalg import rank
 from ..network.modular import network_coefficients
 from .grading import Grading, Multidegree, orbit_representative
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["hilbert_function", "MAX_HILBERT_MONOMIALS"]
 
@@ -61,7 +63,7 @@ def hilbert_function(
     seed: Optional[int] = 0,
     memory_limit: Optional[int] = None,
     progress: Optional[bool] = None,
-) -> pd.DataFrame:
+) -> "pd.DataFrame":
     """The Hilbert function of ``V`` up to total degree ``max_degree`` as a DataFrame.
 
     Columns ``degree`` (the multidegree tuple when multigraded, default for ``dL > 1``; else the
@@ -94,6 +96,8 @@ def hilbert_function(
     for alpha in parts:
         size = grading.part_size(alpha)
         rows.append((alpha if grading.multigraded else sum(alpha), size, ideal[alpha], size - ideal[alpha]))
+    import pandas as pd  # noqa: PLC0415 - pandas is heavy; `import neurovariety.equations` must stay light
+
     df: pd.DataFrame = pd.DataFrame(rows, columns=["degree", "ring", "ideal", "quotient"])
     df.attrs["statement"] = (
         f"Hilbert function of V_{{{arch}}} up to total degree {max_degree}: 'ideal' is a proved upper bound for "

@@ -29,7 +29,7 @@ from ..architecture import Architecture
 from ..errors import VerificationError
 from ..linalg import nullspace
 from ..network.coordinates import coordinate_symbols
-from ..network.modular import network_coefficients
+from ..network.modular import trusted_coefficients
 from .exact import SparseForm, random_integer_weights, verification_points, verification_stream, verify_forms
 from .grading import Grading, Multidegree, Part, orbit_representative, permuted_part
 from .modular import canonical_basis, crt_reconstruct, independent_rows, prime_sequence, primitive
@@ -91,7 +91,7 @@ class Sampler:
         if R is None or R.shape[0] < count:
             R = np.empty((count, self.arch.ambient_dim), dtype=np.int64)
             for i, w in enumerate(self.weights[:count]):
-                R[i] = network_coefficients(self.arch, None, w, p).reshape(-1)
+                R[i] = trusted_coefficients(self.arch, w, p)
             self._residues[p] = R
         return R[:count]
 
