@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Literal, Optional, Sequence, Un
 from . import _core
 from ._display import Displayable, Table, frame
 from ._progress import progress_bar
-from ._resources import check_memory
-from ._resources.memory import KERNEL_OVERHEAD, kernel_threads, rank_memory
+from ._resources.memory import KERNEL_OVERHEAD, check_memory, kernel_threads, rank_memory
 from ._validate import choice, optional_positive_int, positive_int
 from ._validate import seed as validate_seed
 from .architecture import Architecture, ArchitectureLike, RSpec

@@ -28,8 +28,7 @@ from typing import Any, Optional
 import numpy as np
 
 from . import _core
-from ._resources import check_memory
-from ._resources.memory import rank_memory
+from ._resources.memory import check_memory, rank_memory
 from ._validate import integer_entries
 from .errors import InvalidInputError
 from .fields import validate_prime
