@@ -171,9 +171,9 @@ def first_layer_hypersurface_bound(arch: Architecture) -> Optional[int]:
     >>> first_layer_hypersurface_bound(Architecture((3, 4, 6, 6, 1), 2))  # 4 * 2 + 34 < 45 = ambient
     42
     """
-    d0, d1, r1 = arch.d0, arch.widths[1], arch.r[0] if arch.r else 1
-    if arch.depth < 2 or d0 < 2 or r1 < 2 or d1 != d0 + 1:
+    if arch.depth < 2 or arch.d0 < 2 or arch.r[0] < 2 or arch.widths[1] != arch.d0 + 1:
         return None
+    d0, d1, r1 = arch.d0, arch.widths[1], arch.r[0]
     e, k = arch.degree // r1, r1 ** (d0 - 1)
     forms = comb(e + d0, d0) - (comb(e - k + d0, d0) if e >= k else 0)
     return d1 * (d0 - 1) + min(arch.dL * forms, _upper_bound(arch.split(1)[1])[0])

@@ -19,6 +19,7 @@ from ..errors import InvalidInputError, ResourceLimitError
 
 __all__ = [
     "memory_limit",
+    "mapped_bytes",
     "parse_bytes",
     "check_memory",
     "format_bytes",
@@ -71,9 +72,7 @@ def _process_cap() -> int:
 
         soft = resource.getrlimit(resource.RLIMIT_AS)[0]
         if soft != resource.RLIM_INFINITY:
-            with open("/proc/self/statm") as fh:
-                mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-            cap = min(cap, soft - mapped - kernel_threads() * (72 << 20))
+            cap = min(cap, soft - mapped_bytes() - kernel_threads() * (72 << 20))
     except (ImportError, OSError, ValueError):  # pragma: no cover - non-Linux
         pass
     try:
@@ -85,6 +84,12 @@ def _process_cap() -> int:
     except (OSError, ValueError):
         pass
     return max(cap, 1 << 20)
+
+
+def mapped_bytes() -> int:
+    """The address space this process maps now (``/proc/self/statm``; Linux)."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def format_bytes(n: float) -> str:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 from ..errors import ComputationTimeout, InvalidInputError, NeurovarietyError, ResourceLimitError
+from .memory import mapped_bytes
 
 __all__ = [
     "WorkerProcess",
@@ -208,8 +209,7 @@ _WORKER_HEADROOM_MB = 256
 def _cap_address_space(limit_mb: int) -> None:
     """``RLIMIT_AS`` of this worker, refused (ResourceLimitError) when below what it already maps:
     an address space that small makes every job fail at its first allocation or import."""
-    with open("/proc/self/statm") as fh:
-        mapped_mb = (int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")) >> 20
+    mapped_mb = mapped_bytes() >> 20
     if limit_mb < mapped_mb + _WORKER_HEADROOM_MB:
         raise ResourceLimitError(
             f"memory_limit_mb={limit_mb} is below what a worker process needs before any job "
