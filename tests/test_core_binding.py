@@ -158,26 +158,14 @@ def test_keyboard_interrupt_stops_tracking_promptly():
     rng = np.random.default_rng(4)
     starts = rng.standard_normal((20000, 10)).astype(complex)
     nodes = rng.standard_normal((8, 9)).astype(complex)
-    # No timing assumption: track again and again until the Ctrl-C (sent from another thread)
-    # lands inside a tracking call, and measure from the moment it was sent. A Ctrl-C that lands
-    # between two calls raises in Python instead; then try again.
-    for _ in range(5):
-        fired: list[float] = []
-        timer = threading.Timer(0.3, lambda: (fired.append(time.perf_counter()), _thread.interrupt_main()))
-        timer.start()
-        try:
-            while True:
-                res = system.track(starts, nodes)
-                if res.interrupted:
-                    break
-        except KeyboardInterrupt:
-            continue
-        finally:
-            timer.cancel()
-        elapsed = time.perf_counter() - fired[0]
-        break
-    else:
-        pytest.fail("the interrupt never landed inside a tracking call")
+    timer = threading.Timer(0.3, _thread.interrupt_main)  # Ctrl-C from another thread
+    timer.start()
+    t = time.perf_counter()
+    try:
+        res = system.track(starts, nodes)
+    finally:
+        timer.cancel()
+    elapsed = time.perf_counter() - t
     assert res.interrupted and not res.timed_out
-    assert elapsed < 1.0, elapsed
+    assert elapsed < 0.3 + 1.0, elapsed
     assert (res.status == 5).any()
