@@ -3,8 +3,6 @@ and interruptible tracking (the mathematics is tested in test_dimension/test_lin
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -137,9 +135,7 @@ def test_tiny_timeout_returns_untracked_paths_with_status_5():
     rng = np.random.default_rng(3)
     starts = rng.standard_normal((2000, 10)).astype(complex)
     nodes = rng.standard_normal((4, 9)).astype(complex)
-    t = time.perf_counter()
     res = system.track(starts, nodes, timeout=1e-9)
-    assert time.perf_counter() - t < 5
     assert res.timed_out and not res.interrupted
     assert res.status.dtype == np.uint8 and res.status.shape == (2000,)
     untracked = res.status == 5
@@ -156,16 +152,31 @@ def test_keyboard_interrupt_stops_tracking_promptly():
 
     system = _system()
     rng = np.random.default_rng(4)
-    starts = rng.standard_normal((20000, 10)).astype(complex)
+    # ~50 s of tracking when uninterrupted (0.5 ms a path); the timeout is only a backstop so
+    # that a lost Ctrl-C fails the test instead of hanging it.
+    starts = rng.standard_normal((100_000, 10)).astype(complex)
     nodes = rng.standard_normal((8, 9)).astype(complex)
-    timer = threading.Timer(0.3, _thread.interrupt_main)  # Ctrl-C from another thread
-    timer.start()
-    t = time.perf_counter()
-    try:
-        res = system.track(starts, nodes)
-    finally:
-        timer.cancel()
-    elapsed = time.perf_counter() - t
+    for _ in range(3):
+        about_to_track = threading.Event()
+
+        def press_ctrl_c() -> None:
+            # this thread gets the GIL once the main thread has released it inside track()
+            about_to_track.wait()
+            _thread.interrupt_main()
+
+        sender = threading.Thread(target=press_ctrl_c)
+        sender.start()
+        try:
+            about_to_track.set()
+            res = system.track(starts, nodes, timeout=120.0)
+            break
+        except KeyboardInterrupt:  # landed before track() released the GIL: press again
+            continue
+        finally:
+            sender.join()
+    else:
+        pytest.fail("the Ctrl-C never landed inside a tracking call")
     assert res.interrupted and not res.timed_out
-    assert elapsed < 0.3 + 1.0, elapsed
-    assert (res.status == 5).any()
+    # promptly, measured in work rather than seconds: nearly every path was left untracked
+    cancelled = int((res.status == 5).sum())
+    assert cancelled > 0.9 * len(starts), np.bincount(res.status)
