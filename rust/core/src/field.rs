@@ -67,6 +67,37 @@ impl PrimeField {
         }
     }
 
+    /// How many products of two residues a `u64` sum holds without overflow (0 when `p >= 2^32`,
+    /// where one product may not fit): dot products of that many terms need one reduction.
+    #[inline]
+    pub fn lazy_terms(&self) -> usize {
+        if self.p < (1 << 32) {
+            let max_product = (self.p - 1).max(1) * (self.p - 1).max(1);
+            (u64::MAX / max_product) as usize
+        } else {
+            0
+        }
+    }
+
+    /// `sum_k a_k b_k` of residues, reduced once per [`Self::lazy_terms`] terms.
+    ///
+    /// ```
+    /// use neurovariety_core::PrimeField;
+    ///
+    /// let f = PrimeField::new(101).unwrap();
+    /// assert_eq!(f.dot(&[100, 2, 3], &[100, 5, 0]), (100 * 100 + 10) % 101);
+    /// ```
+    pub fn dot(&self, a: &[u64], b: &[u64]) -> u64 {
+        let terms = self.lazy_terms();
+        if terms < 2 {
+            return a.iter().zip(b).fold(0, |acc, (&x, &y)| self.mul_add(x, y, acc));
+        }
+        // one slot is left for the running reduced total
+        a.chunks(terms - 1).zip(b.chunks(terms - 1)).fold(0, |acc, (xa, xb)| {
+            self.reduce(xa.iter().zip(xb).fold(acc, |s, (&x, &y)| s + x * y))
+        })
+    }
+
     /// Reduce a signed integer into `[0, p)`.
     #[inline]
     pub fn from_i64(&self, x: i64) -> u64 {

@@ -36,6 +36,7 @@ pub(crate) mod simd;
 mod view;
 
 use crate::field::{PrimeField, F64_EXACT_PRIME_LIMIT};
+use crate::rng::SplitMix64;
 use backend::{Backend, F64Backend, U64Backend};
 use rayon::prelude::*;
 
@@ -87,16 +88,46 @@ pub fn rank_bounded(field: PrimeField, rows: usize, cols: usize, data: Vec<u64>,
             drop(data);
             ple::rank(&be, cols, rows, &mut m, bound)
         } else {
-            let mut m = into_f64(&be, field, data);
+            let mut m = into_f64(&be, field, shuffle_columns(cols, data));
             ple::rank(&be, rows, cols, &mut m, bound)
         }
     } else {
-        let m = if tall { transpose_map(rows, cols, &data, |x| x) } else { data };
+        let m = if tall { transpose_map(rows, cols, &data, |x| x) } else { shuffle_columns(cols, data) };
         let (r, c) = if tall { (cols, rows) } else { (rows, cols) };
         let be = U64Backend::new(field);
         let mut m = reduce_u64(field, m);
         ple::rank(&be, r, c, &mut m, bound)
     }
+}
+
+/// Matrices with fewer rows keep their column order (see [`shuffle_columns`]).
+const SHUFFLE_MIN_ROWS: usize = 128;
+
+/// The columns of a row-major matrix with `cols` columns in a fixed pseudo-random order, in
+/// place (one row of scratch per thread). The rank does not change, but where it stops does:
+/// the elimination ends once every row has a pivot (or at the caller's bound), and structured
+/// matrices such as a network's Jacobian keep their dependent columns together (a wide middle
+/// layer's parameters), so in their own order the last pivots sit far right and every column is
+/// eliminated; shuffled, the pivots come within about the first `rank` columns, as in a random
+/// matrix (half the work on the deep third-party rows). Skipped below [`SHUFFLE_MIN_ROWS`] rows,
+/// where the elimination does a few passes over the data and a gather would cost as much.
+fn shuffle_columns(cols: usize, mut data: Vec<u64>) -> Vec<u64> {
+    if cols < 2 || data.len() < SHUFFLE_MIN_ROWS * cols {
+        return data;
+    }
+    let mut order: Vec<usize> = (0..cols).collect();
+    let mut rng = SplitMix64::new(0x5EED_C0u64);
+    for j in (1..cols).rev() {
+        order.swap(j, (rng.next_u64() % (j as u64 + 1)) as usize);
+    }
+    data.par_chunks_mut(cols).for_each_init(
+        || vec![0u64; cols],
+        |scratch, row| {
+            scratch.iter_mut().zip(&order).for_each(|(s, &j)| *s = row[j]);
+            row.copy_from_slice(scratch);
+        },
+    );
+    data
 }
 
 /// `out[j][i] = f(data[i][j])` for a row-major `rows × cols` input, blocked and parallel.

@@ -89,7 +89,7 @@ impl Network {
     pub fn jacobian_rank_bounded(&self, route: Route, rows: usize, seed: u64, bound: usize) -> Result<usize, CoreError> {
         let n = self.arch.num_params();
         match route {
-            Route::Evaluation => Ok(linalg::rank_bounded(self.field, rows, n, self.evaluation_jacobian(rows, point_seed(seed)), bound)),
+            Route::Evaluation => Ok(linalg::rank_bounded(self.field, rows, n, self.evaluation_jacobian_unreduced(rows, point_seed(seed)), bound)),
             Route::Monomial => {
                 let jac = self.coefficient_jacobian()?;
                 let amb = jac.len() / n.max(1);
