@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import neurovariety as nv
+from neurovariety.fields import seed_sequence
 
 METHODS = ["evaluation", "monomial"]
 
@@ -253,3 +254,11 @@ def test_ranks_never_exceed_the_first_layer_hypersurface_bound(d0, rest, rs, see
         return
     rank = nv.dimension(arch, method="evaluation", seed=seed, trials=1).dimension  # a proved lower bound
     assert rank <= first_layer_hypersurface_bound(arch)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**64 - 1), st.integers(0, 9))
+def test_seed_sequence_is_numpys_bounded_draw(seed, count):
+    # the sweep-speed shortcut must keep every seed's stream: same trial seeds as a Generator's
+    want = [int(v) for v in np.random.default_rng(seed).integers(0, 2**63, size=count, dtype=np.uint64)]
+    assert seed_sequence(seed, count) == want

@@ -20,7 +20,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from . import errors, linalg
-from ._meta import VERSION
+from ._meta import version as _version
 from .architecture import Architecture, monomial_exponents, parse_r, parse_widths
 from .dimension import DimensionOptions, DimensionResult, dimension, dimensions
 from .errors import (
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from .interop import parametrization
     from .search import activation_threshold, minimal_filling
 
-__version__ = VERSION
 
 #: Public names defined in capability subpackages, imported when first accessed.
 _LAZY = {
@@ -102,6 +101,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return _version()
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'neurovariety' has no attribute {name!r}")

@@ -12,15 +12,33 @@ Widths are lists of ints and ``r`` is an int or a list of ints, never a string.
 
 from __future__ import annotations
 
-from importlib import metadata
-from typing import Any
+import functools
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["VERSION", "SCHEMA", "document"]
+__all__ = ["VERSION", "SCHEMA", "document", "version"]
 
-try:
-    VERSION: str = metadata.version("neurovariety")
-except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    VERSION = "0+unknown"
+
+@functools.cache
+def version() -> str:
+    """The installed package's version (read once, on first use: ``importlib.metadata`` costs
+    about 10 ms of start-up that the dimension path does not need)."""
+    from importlib import metadata  # noqa: PLC0415 - standard library, deferred for start-up time
+
+    try:
+        return metadata.version("neurovariety")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a source tree without install
+        return "0+unknown"
+
+
+if TYPE_CHECKING:
+    VERSION: str  # the installed version, computed on first access (module ``__getattr__``)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "VERSION":
+        return version()
+    raise AttributeError(f"module 'neurovariety._meta' has no attribute {name!r}")
+
 
 #: Name and major version of the JSON layout.
 SCHEMA = "neurovariety/1"
@@ -28,4 +46,4 @@ SCHEMA = "neurovariety/1"
 
 def document(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     """``payload`` wrapped with ``schema``, ``kind`` and ``version`` (payload keys win on clashes)."""
-    return {"schema": SCHEMA, "kind": kind, "version": VERSION, **payload}
+    return {"schema": SCHEMA, "kind": kind, "version": version(), **payload}

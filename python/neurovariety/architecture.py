@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from functools import cached_property
 from math import comb, prod
 from typing import Any, Optional, Sequence, Union
 
@@ -163,39 +164,39 @@ class Architecture:
         act = self.activation
         return str(act) if isinstance(act, int) else ",".join(map(str, act))
 
-    # --- combinatorics -------------------------------------------------------------------------
-    @property
+    # --- combinatorics (cached: a frozen instance's values never change; hot in sweeps) ---------
+    @cached_property
     def num_params(self) -> int:
         """``N = sum d_{i-1} d_i``."""
         return sum(a * b for a, b in zip(self.widths, self.widths[1:]))
 
-    @property
+    @cached_property
     def num_free_params(self) -> int:
         """``N - sum of hidden widths``: the weights left after fixing one per hidden neuron (the gauge)."""
         return self.num_params - sum(self.hidden_widths)
 
-    @property
+    @cached_property
     def degree(self) -> int:
         """Degree ``D`` of the output polynomials (product of the hidden exponents; a Python int)."""
         return prod(self.r)
 
-    @property
+    @cached_property
     def num_monomials(self) -> int:
         """``M = C(d0 + D - 1, D)``."""
         d = self.degree
         return comb(self.d0 + d - 1, min(d, self.d0 - 1))
 
-    @property
+    @cached_property
     def ambient_dim(self) -> int:
         """Affine ambient dimension ``dL * M``."""
         return self.dL * self.num_monomials
 
-    @property
+    @cached_property
     def expected_dim(self) -> int:
         """``min(N - sum of hidden widths, ambient)``: parameters minus the rescaling symmetries."""
         return min(self.num_free_params, self.ambient_dim)
 
-    @property
+    @cached_property
     def weight_degree(self) -> int:
         """Total degree of the coefficients as polynomials in the weights: ``W_i`` enters with
         degree ``r_i * ... * r_{L-1}`` (``W_L`` linearly)."""

@@ -44,7 +44,7 @@ the theorem it comes from:
 from __future__ import annotations
 
 import functools
-from math import comb
+from math import comb, prod
 from typing import Optional, Sequence
 
 from . import _core
@@ -114,12 +114,16 @@ def saturated(arch: Architecture) -> Architecture:
     >>> saturated(Architecture((2, 19, 8, 3, 14, 2, 1), 2)).widths
     (2, 3, 5, 3, 6, 2, 1)
     """
-    widths, prev, degree = list(arch.widths), arch.d0, 1
-    for k in range(1, arch.depth):
-        degree *= arch.r[k - 1]
-        widths[k] = min(widths[k], saturation_width(prev, arch.r[k - 1], degree, arch.d0))
-        prev = widths[k]
-    return Architecture._trusted(tuple(widths), arch.r)
+    return Architecture._trusted(_saturated_widths(arch.widths, arch.r), arch.r)
+
+
+def _saturated_widths(widths: tuple[int, ...], r: tuple[int, ...]) -> tuple[int, ...]:
+    out, prev, degree = list(widths), widths[0], 1
+    for k in range(1, len(widths) - 1):
+        degree *= r[k - 1]
+        out[k] = min(out[k], saturation_width(prev, r[k - 1], degree, widths[0]))
+        prev = out[k]
+    return tuple(out)
 
 
 def _mergeable_linear_layer(arch: Architecture) -> Optional[int]:
@@ -193,32 +197,50 @@ def _structural_bounds(arch: Architecture) -> list[tuple[int, str]]:
     return out
 
 
-@functools.lru_cache(maxsize=65536)
+def _expected_dim(widths: tuple[int, ...], r: tuple[int, ...]) -> int:
+    """:attr:`Architecture.expected_dim` from the tuples (the recursion's hot path meets each
+    sub-architecture once; building its cached properties would cost more than the formula)."""
+    free = sum(a * b for a, b in zip(widths, widths[1:])) - sum(widths[1:-1])
+    degree = prod(r)
+    return min(free, widths[-1] * comb(widths[0] + degree - 1, min(degree, widths[0] - 1)))
+
+
 def _upper_bound(arch: Architecture) -> tuple[int, str]:
-    reduced = saturated(arch)
-    if reduced != arch:
-        value, source = _upper_bound(reduced)
-        if value < min(arch.expected_dim, _upper_bound_unsaturated(arch)[0]):
-            return value, f"width saturation to {reduced.widths}, then the {source}"
-    return _upper_bound_unsaturated(arch)
+    return _bound(arch.widths, arch.r)
 
 
-@functools.lru_cache(maxsize=65536)
-def _upper_bound_unsaturated(arch: Architecture) -> tuple[int, str]:
-    best, source = arch.expected_dim, "expected dimension"
-    if all(r == 1 for r in arch.r):
-        value = linear_dimension(arch.widths)
+# The recursion meets the same sub-architectures again and again (and a sweep's rows share
+# most of theirs), so both levels are memoised on plain tuples: cheaper keys than Architecture
+# objects, which are built only once per distinct sub-architecture. 2^18 entries (tens of MB)
+# hold every sub-architecture of the 46,625 third-party rows that one worker meets.
+@functools.lru_cache(maxsize=1 << 18)
+def _bound(widths: tuple[int, ...], r: tuple[int, ...]) -> tuple[int, str]:
+    reduced = _saturated_widths(widths, r)
+    if reduced != widths:
+        value, source = _bound(reduced, r)
+        unsaturated = _bound_unsaturated(widths, r)[0]
+        if value < unsaturated:  # (the unsaturated bound is at most the expected dimension)
+            return value, f"width saturation to {reduced}, then the {source}"
+    return _bound_unsaturated(widths, r)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _bound_unsaturated(widths: tuple[int, ...], r: tuple[int, ...]) -> tuple[int, str]:
+    best, source = _expected_dim(widths, r), "expected dimension"
+    if all(e == 1 for e in r):
+        value = linear_dimension(widths)
         return (value, "linear network formula") if value <= best else (best, source)
-    if arch.depth == 2 and arch.dL == 1:
-        value = alexander_hirschowitz_dimension(arch.d0, arch.widths[1], arch.r[0])
+    depth = len(widths) - 1
+    if depth == 2 and widths[-1] == 1:
+        value = alexander_hirschowitz_dimension(widths[0], widths[1], r[0])
         if value <= best:
             return value, "Alexander–Hirschowitz theorem"
-    candidates = []
-    for k in range(1, arch.depth):
-        left, right = arch.split(k)
-        candidates.append((_upper_bound(left)[0] + _upper_bound(right)[0] - arch.widths[k], f"splitting bound at layer {k}"))
-    candidates += _structural_bounds(arch)  # on a tie the splitting bound is named (it is the older result)
-    for value, name in candidates:
+    for k in range(1, depth):
+        value = _bound(widths[: k + 1], r[: k - 1])[0] + _bound(widths[k:], r[k:])[0] - widths[k]
+        if value < best:
+            best, source = value, f"splitting bound at layer {k}"
+    arch = Architecture._trusted(widths, r)
+    for value, name in _structural_bounds(arch):  # on a tie the splitting bound is named (the older result)
         if value < best:
             best, source = value, name
     quadratic = _quadratic_output_bound(arch, best)

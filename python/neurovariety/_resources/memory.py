@@ -10,6 +10,7 @@ allocate under an address-space rlimit (``ulimit -v``) or a cgroup ``memory.max`
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Optional
 
@@ -55,11 +56,16 @@ def memory_limit(limit: Optional[int] = None) -> int:
     env = os.environ.get(ENV_MEMORY_LIMIT)
     if env:
         return parse_bytes(env)
+    return min((physical_memory() or 8 << 30) // 2, _process_cap())
+
+
+@functools.cache
+def physical_memory() -> Optional[int]:
+    """Bytes of RAM of this machine, or None where the system does not say."""
     try:
-        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
     except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
-        total = 8 << 30
-    return min(int(total) // 2, _process_cap())
+        return None
 
 
 def _process_cap() -> int:
@@ -75,15 +81,26 @@ def _process_cap() -> int:
             cap = min(cap, soft - mapped_bytes() - kernel_threads() * (72 << 20))
     except (ImportError, OSError, ValueError):  # pragma: no cover - non-Linux
         pass
+    limit = _cgroup_limit()
+    if limit is not None:
+        try:
+            with open("/sys/fs/cgroup/memory.current") as fh:
+                cap = min(cap, limit - int(fh.read().strip()))
+        except (OSError, ValueError):
+            pass
+    return max(cap, 1 << 20)
+
+
+@functools.cache
+def _cgroup_limit() -> Optional[int]:
+    """This process's cgroup v2 ``memory.max`` in bytes, or None (no limit, or no cgroup v2).
+    Read once: a sweep checks memory once per job, and the group's limit is fixed at its start."""
     try:
         with open("/sys/fs/cgroup/memory.max") as fh:
             limit = fh.read().strip()
-        if limit.isdigit():
-            with open("/sys/fs/cgroup/memory.current") as fh:
-                cap = min(cap, int(limit) - int(fh.read().strip()))
-    except (OSError, ValueError):
-        pass
-    return max(cap, 1 << 20)
+    except OSError:
+        return None
+    return int(limit) if limit.isdigit() else None
 
 
 def mapped_bytes() -> int:

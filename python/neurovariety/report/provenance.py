@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .._meta import VERSION
+from .._resources.memory import physical_memory
 from ..fields import CONFIRMATION_PRIME, DEFAULT_PRIMES
 
 __all__ = ["collect_provenance", "git_commit", "command_line", "machine"]
@@ -56,13 +57,6 @@ def command_line(argv: Optional[list[str]] = None) -> str:
     return " ".join(shlex.quote(a) for a in args)
 
 
-def _memory_bytes() -> Optional[int]:
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
 def machine() -> dict[str, Any]:
     """Operating system, processor, core count, memory and Python of this machine."""
     cores: Optional[int]
@@ -71,7 +65,7 @@ def machine() -> dict[str, Any]:
     except (AttributeError, OSError):
         cores = os.cpu_count()
     return {"platform": platform.platform(), "processor": platform.machine(), "cores": cores,
-            "memory_bytes": _memory_bytes(), "python": platform.python_version(),
+            "memory_bytes": physical_memory(), "python": platform.python_version(),
             "implementation": platform.python_implementation()}
 
 
