@@ -54,7 +54,7 @@ impl<'a, B: Backend> Elim<'a, B> {
         if c1 - c0 <= PLE_BASE {
             return self.base((r0, c0, c1), pivots, scratch);
         }
-        let cm = c0 + (c1 - c0) / 2;
+        let cm = self.split_column((r0, c0, c1), pivots.len());
         let k1 = self.ple((r0, c0, cm), pivots, scratch);
         let below = r0 + k1;
         if self.rank_only && (below == m || pivots.len() >= self.target) {
@@ -93,6 +93,27 @@ impl<'a, B: Backend> Elim<'a, B> {
             }
         }
         k1 + k2
+    }
+
+    /// Where `ple` splits columns `c0..c1`: in half, except when only the rank is wanted of a
+    /// fat block: then the left part takes about as many columns as there are rows left (plus a
+    /// little slack) as it still needs pivots, because a generic block of that shape already
+    /// has them all (a pivot in every row, or the target) and the elimination stops there,
+    /// before any work on the columns to its right (with halves it would first have to update
+    /// all of those).
+    fn split_column(&self, (r0, c0, c1): (usize, usize, usize), found: usize) -> usize {
+        let half = c0 + (c1 - c0) / 2;
+        if !self.rank_only {
+            return half;
+        }
+        // the pivots still possible: one per row left, and no more than the target allows
+        let rows = (self.m - r0).min(self.target.saturating_sub(found));
+        let wanted = (rows + rows / 16 + PLE_BASE).next_multiple_of(PLE_BASE);
+        if c0 + wanted > half && c0 + wanted < c1 {
+            c0 + wanted
+        } else {
+            half
+        }
     }
 
     /// Column-by-column elimination of a strip at most [`PLE_BASE`] wide.
