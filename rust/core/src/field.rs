@@ -93,9 +93,7 @@ impl PrimeField {
             return a.iter().zip(b).fold(0, |acc, (&x, &y)| self.mul_add(x, y, acc));
         }
         // one slot is left for the running reduced total
-        a.chunks(terms - 1).zip(b.chunks(terms - 1)).fold(0, |acc, (xa, xb)| {
-            self.reduce(xa.iter().zip(xb).fold(acc, |s, (&x, &y)| s + x * y))
-        })
+        a.chunks(terms - 1).zip(b.chunks(terms - 1)).fold(0, |acc, (xa, xb)| self.reduce(xa.iter().zip(xb).fold(acc, |s, (&x, &y)| s + x * y)))
     }
 
     /// Reduce a signed integer into `[0, p)`.
