@@ -116,7 +116,7 @@ fn shuffle_columns(cols: usize, mut data: Vec<u64>) -> Vec<u64> {
         return data;
     }
     let mut order: Vec<usize> = (0..cols).collect();
-    let mut rng = SplitMix64::new(0x5EED_C0u64);
+    let mut rng = SplitMix64::new(0x005E_EDC0_u64);
     for j in (1..cols).rev() {
         order.swap(j, (rng.next_u64() % (j as u64 + 1)) as usize);
     }
