@@ -13,9 +13,9 @@ Widths are lists of ints and ``r`` is an int or a list of ints, never a string.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-__all__ = ["VERSION", "SCHEMA", "document", "version"]
+__all__ = ["SCHEMA", "document", "version"]
 
 
 @functools.cache
@@ -28,16 +28,6 @@ def version() -> str:
         return metadata.version("neurovariety")
     except metadata.PackageNotFoundError:  # pragma: no cover - a source tree without install
         return "0+unknown"
-
-
-if TYPE_CHECKING:
-    VERSION: str  # the installed version, computed on first access (module ``__getattr__``)
-
-
-def __getattr__(name: str) -> Any:
-    if name == "VERSION":
-        return version()
-    raise AttributeError(f"module 'neurovariety._meta' has no attribute {name!r}")
 
 
 #: Name and major version of the JSON layout.

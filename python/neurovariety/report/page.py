@@ -38,7 +38,7 @@ from typing import Any, Optional, Sequence, Union
 
 import pandas as pd
 
-from .._meta import VERSION, document
+from .._meta import document, version
 from .._resources import atomic_write_text
 from ..analysis import (
     CheckResult,
@@ -237,7 +237,7 @@ def _provenance_html(prov: dict[str, Any]) -> list[str]:
     commit = (f"{git['commit']}{' (with uncommitted changes)' if git.get('dirty') else ''}" if git
               else "not a git checkout")
     memory = f", {m['memory_bytes'] / 2**30:.0f} GiB" if m.get("memory_bytes") else ""
-    facts = [("package", f"neurovariety {pkg.get('version', VERSION)}"), ("git commit", commit),
+    facts = [("package", f"neurovariety {pkg.get('version', version())}"), ("git commit", commit),
              ("command", prov.get("command", "")), ("started", prov.get("started", "")),
              ("finished", prov.get("finished", "")),
              ("machine", f"{m.get('platform', '?')}, {m.get('cores', '?')} cores{memory}; Python {m.get('python', '?')}"),
@@ -286,7 +286,7 @@ def _head_html(title: str, sources: Sequence[str], sections: Sequence[Section], 
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(title)}</title><style>{CSS}</style><script>{SCRIPT}</script></head><body>",
         f"<h1>{esc(title)}</h1>",
-        f'<p class="muted">neurovariety {esc(VERSION)}; generated {esc(prov.get("finished", ""))}{source}.</p>',
+        f'<p class="muted">neurovariety {esc(version())}; generated {esc(prov.get("finished", ""))}{source}.</p>',
         "<nav>" + "".join(f'<a href="#{esc(a)}">{esc(t)}</a>' for a, t in nav) + "</nav>",
     ]
 

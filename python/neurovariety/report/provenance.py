@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Optional
 
-from .._meta import VERSION
+from .._meta import version
 from .._resources.memory import physical_memory
 from ..fields import CONFIRMATION_PRIME, DEFAULT_PRIMES
 
@@ -84,7 +84,7 @@ def collect_provenance(settings: Optional[dict[str, Any]] = None, *, argv: Optio
     """Everything needed to say how a report was made; ``settings`` are the caller's run parameters."""
     now = _dt.datetime.now(_dt.timezone.utc).astimezone()
     return {
-        "package": {"name": "neurovariety", "version": VERSION, "git": git_commit()},
+        "package": {"name": "neurovariety", "version": version(), "git": git_commit()},
         "command": command_line(argv),
         "started": (started or now).isoformat(timespec="seconds"),
         "finished": now.isoformat(timespec="seconds"),
