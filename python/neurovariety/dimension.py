@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, Iterable, Literal, Optional, Sequence, Union
 
 from . import _core
@@ -175,7 +175,9 @@ class DimensionResult(Displayable):
 
     def to_dict(self) -> dict[str, Any]:
         """Plain Python types (the JSON of ``neurovariety dim --json``)."""
-        d = asdict(self)
+        # Every field is a scalar or a tuple of ints: a shallow read, not asdict's deep copy (which
+        # cost ~40 us per sweep job).
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["widths"] = list(self.widths)
         d["r"] = list(self.r) if isinstance(self.r, tuple) else self.r
         d["primes"] = list(self.primes)

@@ -134,14 +134,12 @@ def record_from_result(res: object) -> dict[str, Any]:
         raise TypeError(f"compute returned {res!r}, expected a DimensionResult, a dict or an int")
     if isinstance(res, int) or (hasattr(res, "__index__") and not hasattr(res, "__len__")):
         return {"dimension": int(res)}  # type: ignore[call-overload, unused-ignore]
-    if isinstance(res, dict):
-        d = res
-    elif hasattr(res, "dimension"):  # a DimensionResult: its fields, without to_dict's deep copy
-        d = {k: getattr(res, k) for k in RECORD_FIELDS if hasattr(res, k)}
-    elif hasattr(res, "to_dict"):
+    if hasattr(res, "to_dict"):
         d = res.to_dict()
+    elif isinstance(res, dict):
+        d = res
     else:
-        d = {}
+        d = {k: getattr(res, k) for k in RECORD_FIELDS if hasattr(res, k)}
     if "dimension" not in d:
         raise TypeError(f"compute returned {type(res).__name__} without a 'dimension'")
     return {k: _plain(d[k]) for k in RECORD_FIELDS if k in d}
