@@ -153,6 +153,8 @@ def sequence(value: object, name: str, what: str = "a sequence") -> list[Any]:
     ...
     neurovariety.errors.InvalidInputError: widths must be a sequence (ordered, like a list or tuple), got the set {1, 5}
     """
+    if type(value) is tuple or type(value) is list:  # the common case, without the slower ABC checks below
+        return list(value)
     kind = ("set" if isinstance(value, (set, frozenset)) else "mapping" if isinstance(value, Mapping)
             else "string" if isinstance(value, (str, bytes, bytearray)) else None)
     if kind is not None:

@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from functools import cached_property
 from math import comb, prod
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Callable, Generic, Optional, Sequence, TypeVar, Union, overload
 
 import numpy as np
 
@@ -56,6 +55,29 @@ MAX_WIDTH = 2**31 - 1
 MAX_EXPONENT = 2**32 - 1
 
 _OPEN_CLOSE = {"[": "]", "(": ")", "{": "}"}
+
+_T = TypeVar("_T")
+
+
+class _cached(Generic[_T]):
+    """``functools.cached_property`` without its lock: before Python 3.12 that takes an ``RLock`` on
+    every first access, which was the largest cost of ordering and reading back a large sweep.
+    A frozen architecture's values never change, so a racing recomputation is harmless."""
+
+    def __init__(self, func: Callable[[Any], _T]):
+        self.func, self.name, self.__doc__ = func, func.__name__, func.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: Optional[type] = None) -> "_cached[_T]": ...
+
+    @overload
+    def __get__(self, obj: object, owner: Optional[type] = None) -> _T: ...
+
+    def __get__(self, obj: object, owner: Optional[type] = None) -> Union[_T, "_cached[_T]"]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)  # the instance attribute shadows us from now on
+        return value
 
 
 @dataclass(frozen=True)
@@ -94,6 +116,10 @@ class Architecture:
         object.__setattr__(self, "r", r)
         object.__setattr__(self, "exponent", r[0] if r and len(set(r)) == 1 else None)
         return self
+
+    def __reduce__(self) -> tuple[Any, tuple[tuple[int, ...], tuple[int, ...], Optional[int]]]:
+        # Only the defining fields: the cached values below would double every sweep job's message.
+        return (_restored, (self.widths, self.r, self.exponent))
 
     # --- construction from other forms ----------------------------------------------------------
     @classmethod
@@ -165,38 +191,38 @@ class Architecture:
         return str(act) if isinstance(act, int) else ",".join(map(str, act))
 
     # --- combinatorics (cached: a frozen instance's values never change; hot in sweeps) ---------
-    @cached_property
+    @_cached
     def num_params(self) -> int:
         """``N = sum d_{i-1} d_i``."""
         return sum(a * b for a, b in zip(self.widths, self.widths[1:]))
 
-    @cached_property
+    @_cached
     def num_free_params(self) -> int:
         """``N - sum of hidden widths``: the weights left after fixing one per hidden neuron (the gauge)."""
         return self.num_params - sum(self.hidden_widths)
 
-    @cached_property
+    @_cached
     def degree(self) -> int:
         """Degree ``D`` of the output polynomials (product of the hidden exponents; a Python int)."""
         return prod(self.r)
 
-    @cached_property
+    @_cached
     def num_monomials(self) -> int:
         """``M = C(d0 + D - 1, D)``."""
         d = self.degree
         return comb(self.d0 + d - 1, min(d, self.d0 - 1))
 
-    @cached_property
+    @_cached
     def ambient_dim(self) -> int:
         """Affine ambient dimension ``dL * M``."""
         return self.dL * self.num_monomials
 
-    @cached_property
+    @_cached
     def expected_dim(self) -> int:
         """``min(N - sum of hidden widths, ambient)``: parameters minus the rescaling symmetries."""
         return min(self.num_free_params, self.ambient_dim)
 
-    @cached_property
+    @_cached
     def weight_degree(self) -> int:
         """Total degree of the coefficients as polynomials in the weights: ``W_i`` enters with
         degree ``r_i * ... * r_{L-1}`` (``W_L`` linearly)."""
@@ -222,6 +248,13 @@ class Architecture:
 
     def __str__(self) -> str:
         return f"({','.join(map(str, self.widths))}), r={self.r_label}"
+
+
+def _restored(widths: tuple[int, ...], r: tuple[int, ...], exponent: Optional[int]) -> Architecture:
+    """An unpickled architecture (its fields were validated where it was built)."""
+    arch = Architecture._trusted(widths, r)
+    object.__setattr__(arch, "exponent", exponent)
+    return arch
 
 
 #: What public functions accept as an architecture.

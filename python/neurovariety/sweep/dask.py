@@ -17,13 +17,15 @@ import atexit
 import importlib
 import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 from .._resources import STARTUP_TIMEOUT, WorkerProcess, exception_reason
 from .._resources.pool import ArgsFor, OnEvent, Outcome
 from ..architecture import Architecture
 from ..errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 __all__ = ["run_dask", "dask_task", "pooled_children", "shutdown_pool"]
 
@@ -37,6 +39,9 @@ def _spawn(key: tuple[bytes, Optional[int]]) -> WorkerProcess:
     global _SPAWNER
     with _LOCK:
         if _SPAWNER is None:
+            # Imported here: only Dask sweeps need it, and every local sweep worker imports this package.
+            from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
             _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nv-sweep-spawner")
         spawner = _SPAWNER
     blob, mem = key

@@ -33,7 +33,7 @@ from ..dimension import DimensionOptions, estimated_seconds
 from ..errors import InvalidInputError
 from .dask import run_dask
 from .grid import DEFAULT_MAX_JOBS, Grid, Selection, bounded
-from .jobs import ArchLike, as_architectures, dedupe, job_key, job_label, job_seed
+from .jobs import ArchLike, activation_label, as_architectures, dedupe, job_key, job_label, job_seed, widths_label
 from .output import OutputFiles, check_targets, output_paths
 from .schema import (
     error_row,
@@ -217,12 +217,12 @@ def largest_first(todo: Sequence[Architecture], method: str) -> list[Architectur
     return [todo[i] for i in sorted(range(len(todo)), key=lambda i: -costs[i])]
 
 
-def _job_args(seed: Optional[int], options: DimensionOptions, arch: Architecture) -> tuple[Any, ...]:
-    return (arch, None if seed is None else job_seed(seed, arch), options)
+def _job_args(seed: Optional[int], arch: Architecture) -> tuple[Any, ...]:
+    return (arch, None if seed is None else job_seed(seed, arch))
 
 
 def _dispatch(todo: list[Architecture], cfg: SweepConfig, on_event: _Recorder) -> None:
-    args_for = functools.partial(_job_args, cfg.seed, cfg.options)
+    args_for = functools.partial(_job_args, cfg.seed)
     if cfg.scheduler is not None:
         run_dask(todo, args_for, on_event, scheduler=cfg.scheduler, timeout=cfg.timeout, func_blob=cfg.func_blob,
                  memory_limit_mb=cfg.memory_limit_mb)
@@ -262,8 +262,11 @@ def _execute(todo: list[Architecture], cfg: SweepConfig, files: OutputFiles, sum
 
 def _frame(requested: Sequence[Architecture], paths: dict[str, Any], summary: SweepSummary) -> "pd.DataFrame":
     order = {job_key(a): i for i, a in enumerate(requested)}
-    df: pd.DataFrame = tidy_results_frame(read_results_frame(paths["results"]), source=paths["results"].name)
+    known = {(widths_label(a), activation_label(a)): a for a in requested}
+    df: pd.DataFrame = tidy_results_frame(read_results_frame(paths["results"]), source=paths["results"].name,
+                                          known=known)
     dropped = df.attrs.get("dropped", 0)
+    df.attrs = {}  # pandas deep-copies attrs (one line number per row) in every operation below
     pos = [order.get((w, r), -1) for w, r in zip(df["widths"], df["r_layers"])]
     df = df.assign(_pos=pos)
     df = df[df["_pos"] >= 0].sort_values("_pos", kind="stable").drop(columns="_pos").reset_index(drop=True)
@@ -291,11 +294,12 @@ def validate_sweep(
     progress: Optional[bool],
 ) -> SweepConfig:
     """Every option of :func:`run_sweep` checked (InvalidInputError naming it), nothing touched."""
+    validated = _options(options, method, primes, trials)
     return SweepConfig(
         timeout=positive_float(timeout, "timeout"),
         jobs=default_workers() if jobs is None else positive_int(jobs, "jobs"),
-        options=_options(options, method, primes, trials),
-        func_blob=job_function(compute_blob(compute)),
+        options=validated,
+        func_blob=job_function(compute_blob(compute), validated),
         seed=validate_seed(seed),
         shuffle=flag(shuffle, "shuffle"),
         memory_limit_mb=optional_positive_int(memory_limit_mb, "memory_limit_mb", maximum=MAX_MEMORY_LIMIT_MB),

@@ -23,11 +23,12 @@ import io
 import math
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
-from ..architecture import Architecture
+from ..architecture import Architecture, parse_r, parse_widths
 from ..errors import InvalidInputError
 from .jobs import Key, activation_label, job_key, list_label, widths_label
 
@@ -327,15 +328,13 @@ def _parse_bool(value: object) -> object:
 
 
 def _frame_architecture(widths: object, activation: object) -> Architecture:
-    if isinstance(widths, str):
-        w = Architecture.parse(widths, "1").widths
-    else:
-        w = tuple(int(x) for x in widths)  # type: ignore[attr-defined]
+    # Each cell parsed once, validated once (by Architecture): this is per row of a large sweep.
+    w = parse_widths(widths) if isinstance(widths, str) else tuple(int(x) for x in widths)  # type: ignore[attr-defined]
     if len(w) == 2:
         return Architecture(w, 1)  # a single layer has no activation; the file's label is irrelevant
     if isinstance(activation, (int, np.integer)):
         return Architecture(w, int(activation))
-    return Architecture.parse(",".join(map(str, w)), str(activation))
+    return Architecture(w, parse_r(str(activation)))
 
 
 def _tidy_r(a: Architecture) -> Union[int, tuple[int, ...]]:
@@ -435,8 +434,25 @@ def _invalid_rows(raw: "pd.DataFrame", problems: list[Optional[str]], source: st
     return out
 
 
+def _row_architectures(raw: "pd.DataFrame", keep: np.ndarray, source: str, lines: Optional[Sequence[int]],
+                       known: Mapping[tuple[str, str], Architecture]) -> list[Architecture]:
+    archs: list[Architecture] = []
+    for i, (w, a) in enumerate(zip(raw["Widths"], raw["Activation"])):
+        if keep[i]:
+            arch = known.get((w, a)) if known else None
+            if arch is None:
+                try:
+                    arch = _frame_architecture(w, a)
+                except ValueError as exc:
+                    line = lines[i] if lines is not None and i < len(lines) else i + 2
+                    raise InvalidInputError(f"{source or 'results'}:{line}: {exc}") from None
+            archs.append(arch)
+    return archs
+
+
 def tidy_results_frame(raw: "pd.DataFrame", source: str = "", lines: Optional[Sequence[int]] = None,
-                       fields: Optional[Sequence[int]] = None) -> "pd.DataFrame":
+                       fields: Optional[Sequence[int]] = None,
+                       known: Mapping[tuple[str, str], Architecture] = MappingProxyType({})) -> "pd.DataFrame":
     """The tidy frame (:data:`TIDY_COLUMNS`, then the other columns snake_cased) of a results table
     with the :data:`RESULT_COLUMNS` layout (ours, or the paper's CSVs).
 
@@ -445,7 +461,9 @@ def tidy_results_frame(raw: "pd.DataFrame", source: str = "", lines: Optional[Se
     (``lines``: the file line of each row; default: row index + 2); ``df.attrs["dropped"]`` counts them.
     ``fields`` (the number of fields of each record as written) marks a record shorter than the
     header as torn: pandas would pad it with empty cells and keep it. ``df.attrs["lines"]`` holds
-    the line of every kept row.
+    the line of every kept row. ``known`` maps ``(Widths, Activation)`` cells to architectures
+    already built (a sweep passes the ones it wrote: parsing every label again is most of the time
+    of reading a large sweep back).
 
     >>> import pandas as pd
     >>> raw = pd.DataFrame({"Widths": ["[3, 2, 1]"], "Activation": ["2"], "Ambient Dimension": [6],
@@ -469,14 +487,7 @@ def tidy_results_frame(raw: "pd.DataFrame", source: str = "", lines: Optional[Se
             problems[i] = f"the line has {n} of the header's {width} fields (torn or truncated)"
     keep = np.array([p is None for p in problems], dtype=bool)
     dims = np.array([d for d, p in zip(parsed, problems) if p is None], dtype=np.int64)
-    archs: list[Architecture] = []
-    for i, (w, a) in enumerate(zip(raw["Widths"], raw["Activation"])):
-        if keep[i]:
-            try:
-                archs.append(_frame_architecture(w, a))
-            except ValueError as exc:
-                line = lines[i] if lines is not None and i < len(lines) else i + 2
-                raise InvalidInputError(f"{source or 'results'}:{line}: {exc}") from None
+    archs = _row_architectures(raw, keep, source, lines, known)
     out: pd.DataFrame = pd.DataFrame(index=range(len(archs)))
     _shape_columns(out, archs)
     _dimension_columns(out, raw, keep, archs, dims, source)

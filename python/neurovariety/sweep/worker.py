@@ -1,9 +1,10 @@
 """What a sweep's worker process runs for one job: the compute function, its result as a record.
 
-The parent pickles :func:`run_job` bound to the compute function once (:func:`job_function`) and
-every :class:`~neurovariety._resources.WorkerProcess` of the sweep runs it per job with the
-validated architecture, the job's seed and the :class:`~neurovariety.dimension.DimensionOptions`
-built in the parent. Nothing is validated for the first time in a worker.
+The parent pickles :func:`run_job` bound to the compute function and the sweep's
+:class:`~neurovariety.dimension.DimensionOptions` once (:func:`job_function`); every
+:class:`~neurovariety._resources.WorkerProcess` of the sweep receives that at start-up and then
+only the validated architecture and the seed of each job. Nothing is validated for the first
+time in a worker.
 
 >>> from neurovariety.architecture import Architecture
 >>> from neurovariety.dimension import DimensionOptions
@@ -47,27 +48,28 @@ def run_job(blob: bytes, arch: Architecture, seed: Optional[int], options: Dimen
 
 
 class JobFunction:
-    """:func:`run_job` bound to one compute function.
+    """:func:`run_job` bound to one compute function and the sweep's options.
 
     The compute function is resolved when this object is unpickled, i.e. while a worker starts
     (before it reports ready), so importing its module never counts against a job's timeout.
     """
 
-    def __init__(self, blob: bytes):
+    def __init__(self, blob: bytes, options: DimensionOptions):
         self.blob = blob  # not resolved here: the parent may not import a script's own module
+        self.options = options
 
-    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
-        return (_unpickle, (self.blob,))
+    def __reduce__(self) -> tuple[Any, tuple[bytes, DimensionOptions]]:
+        return (_unpickle, (self.blob, self.options))
 
-    def __call__(self, arch: Architecture, seed: Optional[int], options: DimensionOptions) -> dict[str, Any]:
-        return run_job(self.blob, arch, seed, options)
+    def __call__(self, arch: Architecture, seed: Optional[int]) -> dict[str, Any]:
+        return run_job(self.blob, arch, seed, self.options)
 
 
-def _unpickle(blob: bytes) -> JobFunction:
+def _unpickle(blob: bytes, options: DimensionOptions) -> JobFunction:
     _compute(blob)  # in the worker, at start-up
-    return JobFunction(blob)
+    return JobFunction(blob, options)
 
 
-def job_function(blob: bytes) -> bytes:
-    """The pickled callable a sweep's workers run (a :class:`JobFunction`)."""
-    return pickle.dumps(JobFunction(blob))
+def job_function(blob: bytes, options: DimensionOptions) -> bytes:
+    """The pickled callable a sweep's workers run (a :class:`JobFunction`), called as ``(arch, seed)``."""
+    return pickle.dumps(JobFunction(blob, options))
