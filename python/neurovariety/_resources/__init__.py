@@ -1,8 +1,8 @@
 """Resources: memory estimates and limits, the one killable child process, and the local pool of them.
 
-The process, pool and external-program helpers (which pull in ``multiprocessing`` and
-``subprocess``) load on first use, so that the dimension path, which needs only memory limits,
-keeps ``import neurovariety`` fast.
+The file, process, pool and external-program helpers (which pull in ``pathlib``,
+``multiprocessing`` and ``subprocess``) load on first use, so that the dimension path, which needs
+only memory limits, keeps ``import neurovariety`` fast.
 
 >>> from neurovariety._resources import memory_limit
 >>> memory_limit(1 << 30)
@@ -14,10 +14,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .files import atomic_write, atomic_write_text, check_target, save_figure
 from .memory import ENV_MEMORY_LIMIT, check_memory, format_bytes, memory_limit, parse_bytes
 
 if TYPE_CHECKING:
+    from .files import atomic_write, atomic_write_text, check_target, save_figure
     from .pool import WorkerPool, default_workers, run_local
     from .process import (
         STARTUP_TIMEOUT,
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 #: Names defined in the lazily loaded modules, and their module.
 _LAZY = {
+    **dict.fromkeys(("atomic_write", "atomic_write_text", "check_target", "save_figure"), "files"),
     **dict.fromkeys(("WorkerPool", "default_workers", "run_local"), "pool"),
     **dict.fromkeys(
         (

@@ -14,6 +14,7 @@ out of it.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any, Callable, Union
 
@@ -37,8 +38,6 @@ def check_target(path: PathLike) -> Path:
 def atomic_write(path: PathLike, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp)`` for a fresh temporary file next to ``path``, then rename it to ``path``."""
     target = check_target(path)
-    import tempfile  # noqa: PLC0415 - only writers need it, and every sweep worker imports this module
-
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
