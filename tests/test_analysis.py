@@ -177,6 +177,16 @@ def test_load_paper_layout_seven_columns_and_failed_rows(tmp_path):
     assert df["filling"].tolist() == [False, False]
 
 
+def test_loaded_frames_carry_no_per_row_attrs(tmp_path):
+    # pandas deep-copies attrs in every operation: a per-row list there slows every filter.
+    raw = _ours([((3, 3, 3), 2, 15), ((3, 2, 1), 2, 5), ((2, 2, 3), 2, 8)])
+    for name in ("a.csv", "b.csv"):
+        raw.to_csv(tmp_path / name, index=False)
+    one, both = load_results(tmp_path / "a.csv"), load_results([tmp_path / "a.csv", tmp_path / "b.csv"])
+    assert set(one.attrs) == set(both.attrs) == {"invalid", "dropped", "sources"}
+    assert len(both) == 6 and both.attrs["sources"] == [str(tmp_path / "a.csv"), str(tmp_path / "b.csv")]
+
+
 def test_load_rejects_bad_input(tmp_path):
     with pytest.raises(ValueError, match="not found"):
         load_results(tmp_path / "missing.csv")

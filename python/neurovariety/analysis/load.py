@@ -126,13 +126,16 @@ def load_results(path: Union[PathLike, Sequence[PathLike]]) -> pd.DataFrame:
         raise InvalidInputError("load_results needs at least one path")
     files = _files(paths)
     frames = [_read_one(f) for f in files]
-    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    df.attrs["invalid"] = [row for f in frames for row in f.attrs.get("invalid", [])]
+    invalid = [row for f in frames for row in f.attrs.get("invalid", [])]
     lines = [line for f in frames for line in f.attrs.get("lines", range(2, len(f) + 2))]
+    for f in frames:
+        # pandas deep-copies attrs in every operation: the per-row line list made each filter of
+        # a 20,000-row table cost 10 ms instead of 0.4. The lines are needed only just below.
+        f.attrs = {}
+    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     df, conflicts = _drop_conflicts(df, lines)
-    df.attrs["invalid"] += conflicts
-    df.attrs["dropped"] = len(df.attrs["invalid"])
-    df.attrs["sources"] = [str(f) for f in files]
+    invalid += conflicts
+    df.attrs = {"invalid": invalid, "dropped": len(invalid), "sources": [str(f) for f in files]}
     return df
 
 
