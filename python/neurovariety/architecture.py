@@ -117,9 +117,9 @@ class Architecture:
         object.__setattr__(self, "exponent", r[0] if r and len(set(r)) == 1 else None)
         return self
 
-    def __reduce__(self) -> tuple[Any, tuple[tuple[int, ...], tuple[int, ...], Optional[int]]]:
+    def __getstate__(self) -> dict[str, Any]:
         # Only the defining fields: the cached values below would double every sweep job's message.
-        return (_restored, (self.widths, self.r, self.exponent))
+        return {"widths": self.widths, "r": self.r, "exponent": self.exponent}
 
     # --- construction from other forms ----------------------------------------------------------
     @classmethod
@@ -248,13 +248,6 @@ class Architecture:
 
     def __str__(self) -> str:
         return f"({','.join(map(str, self.widths))}), r={self.r_label}"
-
-
-def _restored(widths: tuple[int, ...], r: tuple[int, ...], exponent: Optional[int]) -> Architecture:
-    """An unpickled architecture (its fields were validated where it was built)."""
-    arch = Architecture._trusted(widths, r)
-    object.__setattr__(arch, "exponent", exponent)
-    return arch
 
 
 #: What public functions accept as an architecture.

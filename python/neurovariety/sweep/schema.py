@@ -422,13 +422,17 @@ def _row_problems(raw: "pd.DataFrame", parsed: Sequence[Optional[int]]) -> list[
     return problems
 
 
+def _line(lines: Optional[Sequence[int]], i: int) -> int:
+    """The file line of row ``i``: from ``lines`` when given, else the row after the header."""
+    return int(lines[i]) if lines is not None and i < len(lines) else i + 2
+
+
 def _invalid_rows(raw: "pd.DataFrame", problems: list[Optional[str]], source: str,
                   lines: Optional[Sequence[int]]) -> list[dict[str, Any]]:
     out = []
     for i, (problem, v) in enumerate(zip(problems, raw["Dimension"])):
         if problem is not None:
-            line = lines[i] if lines is not None and i < len(lines) else i + 2
-            out.append({"source": source or "results", "line": int(line), "widths": str(raw["Widths"].iloc[i]),
+            out.append({"source": source or "results", "line": _line(lines, i), "widths": str(raw["Widths"].iloc[i]),
                         "value": "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v),
                         "reason": problem})
     return out
@@ -444,8 +448,7 @@ def _row_architectures(raw: "pd.DataFrame", keep: np.ndarray, source: str, lines
                 try:
                     arch = _frame_architecture(w, a)
                 except ValueError as exc:
-                    line = lines[i] if lines is not None and i < len(lines) else i + 2
-                    raise InvalidInputError(f"{source or 'results'}:{line}: {exc}") from None
+                    raise InvalidInputError(f"{source or 'results'}:{_line(lines, i)}: {exc}") from None
             archs.append(arch)
     return archs
 
@@ -504,6 +507,5 @@ def tidy_results_frame(raw: "pd.DataFrame", source: str = "", lines: Optional[Se
             out[name] = raw.loc[raw.index[keep], col].to_numpy()
     out.attrs["invalid"] = _invalid_rows(raw, problems, source, lines)
     out.attrs["dropped"] = len(out.attrs["invalid"])
-    out.attrs["lines"] = [int(lines[i]) if lines is not None and i < len(lines) else i + 2
-                          for i in np.flatnonzero(keep).tolist()]
+    out.attrs["lines"] = [_line(lines, i) for i in np.flatnonzero(keep).tolist()]
     return out
