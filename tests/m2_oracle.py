@@ -53,6 +53,8 @@ def _loss(arch: Architecture, weights: str, rng: np.random.Generator) -> tuple[n
         pts = rng.integers(1, PRIME, size=(max(10, 2 * M), arch.d0))
         mono = np.array([[math.prod(int(p[v]) ** e[v] for v in range(arch.d0)) % PRIME for e in exps] for p in pts], dtype=object)
         Q = np.kron(np.eye(arch.dL, dtype=object), (mono.T @ mono) % PRIME) % PRIME
+    elif weights == "unit":
+        Q = np.eye(amb, dtype=int).astype(object)
     else:
         G = rng.integers(1, PRIME, size=(amb, amb)).astype(object)
         Q = (G + G.T) % PRIME

@@ -141,7 +141,8 @@ class CriticalSystem:
         options: Optional[TrackerOptions] = None,
         timeout: Optional[float] = None,
     ) -> TrackResult:
-        """Track ``starts`` (k x N) through the segments between the rows of ``nodes``.
+        """Track ``starts`` (k x N) through the segments between the rows of ``nodes``: values of
+        ``b`` (``dL*M`` entries) or of ``(b, vec Q)`` (``dL*M + (dL*M)**2``; the weight moves too).
 
         A KeyboardInterrupt during the run stops it and is consumed: the call returns with
         ``interrupted=True``; unfinished paths have status 5 and their start as end.

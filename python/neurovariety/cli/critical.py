@@ -46,6 +46,9 @@ def _monodromy_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      help="Stop monodromy after this many seconds (the count is then a lower bound)."),
         click.option("--exact/--no-exact", default=None,
                      help="Also count exactly over F_p with a Groebner basis (default: only the tiniest cases)."),
+        click.option("--continuation/--no-continuation", default=True, show_default=True,
+                     help="Data or unit weight: if the trace test fails, prove completeness by continuation from a "
+                          "generic weight's verified critical set (costs that set's monodromy)."),
         json_option,
         quiet_option,
     ]):
@@ -85,8 +88,8 @@ def learning_degree_command(widths: tuple[int, ...], r: RSpec, data: bool, gener
                             **options: Any) -> None:
     """Number of complex critical points of the squared loss of generic data on V_{WIDTHS, r}.
 
-    Prints whether the count is verified (trace test or exact finite-field count) or a lower
-    bound that stabilised.
+    Prints whether the count is verified (trace test, continuation from a generic weight, or
+    exact finite-field count) or a lower bound that stabilised.
 
     \b
     Example:

@@ -19,8 +19,12 @@ to the actual data (:mod:`~neurovariety.critical.target`), which gives the real 
 and the minimum.
 
 **Verification.** ``verified`` is true only when completeness is confirmed: by the *trace test*
-(:mod:`~neurovariety.critical.trace`) or by an *exact count over F_p*
-(:func:`~neurovariety.critical.exact.exact_critical_count`) for the smallest architectures.
+(:mod:`~neurovariety.critical.trace`), by *parameter continuation from a generic weight*
+(:mod:`~neurovariety.critical.continuation`: for the data's weight or the identity, where the
+trace test can fail on a complete set, a generic weight's trace-verified set is tracked to the
+actual weight and every path must end at a regular critical point or diverge), or by an *exact
+count over F_p* (:func:`~neurovariety.critical.exact.exact_critical_count`) for the smallest
+architectures.
 **Certification.** Every returned point is tested by the Krawczyk test in complex ball arithmetic
 (Rust core, ``critical/certify.rs``): ``certified_count`` points are proved to lie within a tiny box
 of a unique non-singular critical point, pairwise different functions; ``real_certified`` of them
@@ -46,6 +50,7 @@ from ..architecture import Architecture, ArchitectureLike, RSpec
 from ..dimension import dimension
 from ..homotopy import LoopState, SolutionSet, TrackingStopped, run_loops
 from ..network.gauge import weight_slice
+from .continuation import WeightContinuation, continue_to_weight
 from .exact import exact_critical_count
 from .monodromy import loop_tracker, start_pair
 from .problem import WEIGHTS, LossProblem, WeightsKind, loss_problem
@@ -142,11 +147,13 @@ def _at_target(problem: LossProblem, coeffs: np.ndarray) -> tuple[np.ndarray, np
 
 
 def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Generator, *, max_loops: int,
-               stop_after: int, timeout: Optional[float], verify: bool, progress: Optional[bool]) -> tuple[LoopState, Any]:
+               stop_after: int, deadline: Optional[float], verify: bool, progress: Optional[bool],
+               trace_in_loops: bool = True, label: str = "monodromy") -> tuple[LoopState, Any]:
+    """Monodromy at ``problem``'s weight; ``trace_in_loops=False`` runs the trace test once, after the
+    loops (which then stop after ``stop_after`` idle fresh loops)."""
     start = start_pair(system, problem, rng)
-    bar = progress_bar(None, f"monodromy {system.arch}", unit="batch", progress=progress)
+    bar = progress_bar(None, f"{label} {system.arch}", unit="batch", progress=progress)
     stats = {"paths": 0, "failed": 0}
-    deadline = None if timeout is None else time.monotonic() + timeout
 
     def on_loop(state: LoopState) -> None:
         bar.update(1)
@@ -160,7 +167,7 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
     known.add(start.c[None], start.theta[None])
     with bar:
         state = run_loops(loop_tracker(system, problem, start, rng, deadline, stats), known, max_loops=max_loops,
-                          stop_after=stop_after, deadline=deadline, trace=trace if verify else None,
+                          stop_after=stop_after, deadline=deadline, trace=trace if verify and trace_in_loops else None,
                           trace_rtol=TRACE_RTOL, on_loop=on_loop)
     if verify and state.trace_residual is None and not state.stopped:
         try:  # stopped at max_loops: test what we have
@@ -183,6 +190,7 @@ def critical_points(
     timeout: Optional[float] = None,
     verify: bool = True,
     exact: Optional[bool] = None,
+    continuation: bool = True,
     progress: Optional[bool] = None,
 ) -> CriticalPointsResult:
     """All complex critical points of the loss on the smooth part of ``V_{widths, r}``.
@@ -195,6 +203,10 @@ def critical_points(
     few fixed loops once; when the set is closed under them the trace test runs (``verify=True``)
     and monodromy stops if it passes; while it fails, fresh loops are added, up to ``max_loops``
     loops or ``2 * stop_after`` fresh loops that add nothing (``verify=False``: ``stop_after``).
+    For ``"data"`` and ``"unit"`` the trace test is run once after the loops (it can fail on a
+    complete set there, see :mod:`~neurovariety.critical.trace`); if it fails and
+    ``continuation`` is on, the complete set is obtained from a generic weight's trace-verified
+    one by parameter continuation (:mod:`~neurovariety.critical.continuation`).
     ``timeout`` seconds stop it (also during the trace test; the points returned are then those at
     the run's generic parameters: a lower bound). ``exact`` runs the
     finite-field count (``None``: only for at most 2 unknowns and degree at most 3).
@@ -223,50 +235,99 @@ def critical_points(
     sliced = dim_v < arch.num_free_params
     # defective: restrict the weights to a random slice of dimension dim V (see critical.system)
     system = CriticalSystem(arch, problem.Q, weight_slice(arch, dim_v, rng) if sliced else None)
-    state, start = _monodromy(system, problem, rng, max_loops=max_loops, stop_after=stop_after, timeout=timeout,
-                              verify=verify, progress=progress)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    # a special weight: the trace test after the loops, then (if it fails) continuation from a generic one
+    special = weights != "generic" and continuation and not sliced
+    loop_stop = 1 if special else stop_after
+    state, start = _monodromy(system, problem, rng, max_loops=max_loops, stop_after=loop_stop,
+                              deadline=deadline, verify=verify, progress=progress, trace_in_loops=not special)
+    passed = state.trace_residual is not None and state.trace_residual <= TRACE_RTOL
+    cont = None
+    if special and verify and not passed and not state.stopped:
+        cont = _by_continuation(system, problem, state, start, rng, max_loops=max_loops, stop_after=stop_after,
+                                deadline=deadline, progress=progress)
     stopped = state.interrupted or state.timed_out
     exact_res = None
     if not stopped and not sliced and (exact if exact is not None else arch.num_free_params <= 2 and arch.degree <= 3):
         exact_res = exact_critical_count(arch, weights=weights, seed=seed)
     count = len(state.known)
-    verified_by = (["trace test"] if state.trace_residual is not None and state.trace_residual <= TRACE_RTOL else []) + (
-        [f"exact count over F_{exact_res.prime}"] if exact_res is not None and exact_res.functions == count else [])
+    verified_by = (["trace test"] if passed else []) + (
+        [f"exact count over F_{exact_res.prime}"] if exact_res is not None and exact_res.functions == count else []) + (
+        ["parameter continuation from a generic weight"] if cont is not None and cont.verified else [])
     points = _at_data(system, problem, state, start, rng)
     done = points.reached
     coeffs = points.c[done]
     is_real, losses, minimum = _at_target(problem, coeffs)
-    # the points are at the data unless monodromy or the tracking to the data was stopped
-    at_base = state.interrupted or state.timed_out
-    certified, real_cert = _certify(system, points.theta[done], start.b if at_base else problem.b)
-    statement = _statement(arch, weights, state, verified_by, exact_res, max_loops, stop_after, timeout)
-    if sliced:
-        statement += (f" {arch} is defective (dim V = {dim_v} < {arch.num_free_params} gauge-fixed weights): the weights "
-                      f"were restricted to a random slice of dimension {dim_v}; solutions where the slice's Jacobian J S "
-                      "drops rank (spurious critical points of the slice) were discarded, and every point kept has a "
-                      "vanishing gradient in all weights at a smooth point of V.")
-    if stopped:
-        statement += (" The points returned are the critical points at the generic parameters of the monodromy run, "
-                      "not at the given data (the run was stopped before tracking them there).")
-    elif len(done) < count:
-        statement += (f" At the given data {count - len(done)} of the {count} paths failed or met another path: the data "
-                      f"may be non-generic; real/minimum refer to the {len(done)} points reached.")
-    if sliced:
-        statement += (" No solution is certified by the Krawczyk test: it needs isolated critical points in gauge-fixed "
-                      "weights, and a defective architecture's are positive-dimensional (certified_count = 0).")
-    else:
-        statement += (f" {int(certified.sum())} of {count} solutions certified by the Krawczyk test in ball arithmetic; "
-                      f"{int(real_cert.sum())} certified real.")
+    certified, real_cert = _certify(system, points.theta[done], start.b if stopped else problem.b)
+    statement = _statement(arch, weights, state, verified_by, exact_res, max_loops, loop_stop, timeout)
+    statement += _notes(arch, dim_v, sliced, stopped, count, len(done), int(certified.sum()), int(real_cert.sum()), cont)
+    extra: dict[str, Any] = {"dimension": dim_v, "unknowns": arch.num_free_params}
+    if cont is not None:
+        extra["continuation"] = cont.to_dict()
     return CriticalPointsResult(
         **common, count=count, real=int(is_real.sum()), coefficients=coeffs.reshape(len(done), arch.dL, arch.num_monomials),
         is_real=is_real, losses=losses, minimum=minimum, parameters=system.weights(points.theta[done]), verified=bool(verified_by),
         verification=" and ".join(verified_by) if verified_by else "none", statement=statement, loops=state.loops,
-        stable_loops=state.stable, paths=state.paths + points.paths, failed_paths=state.failed,
-        trace_residual=state.trace_residual, exact=exact_res, timed_out=state.timed_out,
+        stable_loops=state.stable, paths=state.paths + points.paths + (cont.paths if cont is not None else 0),
+        failed_paths=state.failed, trace_residual=state.trace_residual, exact=exact_res, timed_out=state.timed_out,
         seconds=time.perf_counter() - t_start, target_failures=0 if stopped else count - len(done),
-        interrupted=state.interrupted, extra={"dimension": dim_v, "unknowns": arch.num_free_params},
+        interrupted=state.interrupted, extra=extra,
         certified_count=int(certified.sum()), real_certified=int(real_cert.sum()), certified=certified,
     )
+
+
+def _notes(arch: Architecture, dim_v: int, sliced: bool, stopped: bool, count: int, reached: int, certified: int,
+           real_certified: int, cont: Optional[WeightContinuation]) -> str:
+    """The sentences of the statement after the first: continuation, slice, stop, certification."""
+    out = "" if cont is None else " " + cont.sentence()
+    if sliced:
+        out += (f" {arch} is defective (dim V = {dim_v} < {arch.num_free_params} gauge-fixed weights): the weights "
+                f"were restricted to a random slice of dimension {dim_v}; solutions where the slice's Jacobian J S "
+                "drops rank (spurious critical points of the slice) were discarded, and every point kept has a "
+                "vanishing gradient in all weights at a smooth point of V.")
+    if stopped:
+        out += (" The points returned are the critical points at the generic parameters of the monodromy run, "
+                "not at the given data (the run was stopped before tracking them there).")
+    elif reached < count:
+        out += (f" At the given data {count - reached} of the {count} paths failed or met another path: the data "
+                f"may be non-generic; real/minimum refer to the {reached} points reached.")
+    if sliced:
+        out += (" No solution is certified by the Krawczyk test: it needs isolated critical points in gauge-fixed "
+                "weights, and a defective architecture's are positive-dimensional (certified_count = 0).")
+    else:
+        out += (f" {certified} of {count} solutions certified by the Krawczyk test in ball arithmetic; "
+                f"{real_certified} certified real.")
+    return out
+
+
+def _by_continuation(system: CriticalSystem, problem: LossProblem, state: LoopState, start: Any, rng: np.random.Generator,
+                     *, max_loops: int, stop_after: int, deadline: Optional[float], progress: Optional[bool]) -> WeightContinuation:
+    """Complete ``state.known`` (critical points for ``start.b`` and the special weight ``problem.Q``) from a
+    generic weight: its trace-verified critical set, tracked to ``(start.b, problem.Q)``."""
+    arch = system.arch
+    generic = loss_problem(arch, "generic", None, rng, None)
+    gen_system = CriticalSystem(arch, generic.Q)
+    gen_state, gen_start = _monodromy(gen_system, generic, rng, max_loops=max_loops, stop_after=stop_after,
+                                      deadline=deadline, verify=True, progress=progress, label="generic weight")
+    out = WeightContinuation(generic_count=len(gen_state.known), generic_residual=gen_state.trace_residual,
+                             generic_paths=gen_state.paths, found=len(state.known))
+    if gen_state.stopped:
+        state.interrupted, state.timed_out = gen_state.interrupted, gen_state.timed_out
+        return out
+    if not out.generic_verified:
+        return out
+    try:
+        run = continue_to_weight(system, gen_state.known, (gen_start.b, generic.Q), (start.b, problem.Q), rng,
+                                 start.scale, deadline=deadline, progress=progress)
+    except TrackingStopped as stop:
+        state.stop(stop)
+        return out
+    out.run = run
+    ours = SolutionSet(system.P, system.amb)
+    ours.add(run.c, run.theta)
+    out.missed = sum(not ours.contains(c) for c in state.known.c)  # monodromy points the continuation did not give
+    state.known.add(run.c, run.theta)
+    return out
 
 
 def _certify(system: CriticalSystem, thetas: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -157,6 +157,7 @@ class CriticalPointsResult(Displayable):
                 "target_failures": self.target_failures,
                 "timed_out": self.timed_out,
                 "interrupted": self.interrupted,
+                "continuation": self.extra.get("continuation"),
                 "seed": self.seed,
                 "minimum": self.minimum,
                 "critical_points": [

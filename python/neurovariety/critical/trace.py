@@ -6,14 +6,15 @@ The critical points for ``b`` are the slice ``{Q c - n = b}`` of the conormal va
 all through one linear space at infinity, ``{n = Q c}``. For a generic weight ``Q`` it misses the
 closure of the conormal variety: the count is the generic ED degree and the trace is linear. For
 the data's ``Q`` (learning degree) or the identity (unit ED degree) it need not: the count drops
-(``(3,2,3)``, r = 2: 309 for both, against at least 6,527 for a generic ``Q``) because the other
+(``(3,2,3)``, r = 2: 309 for both, against 7,101 for a generic ``Q``) because the other
 points lie at infinity for *every* ``b``, and the trace of the finite ones is a rational function
 of ``s`` with poles where one of them escapes to infinity — not linear, although the set is
-complete. The test then fails at a residual far above rounding (about 1e-2 to 1e-1, however many
-loops were run) and nothing is claimed: the count is a lower bound.
+complete. The test then fails at a residual far above rounding (about 1e-3 to 1e-1, however many
+loops were run) and proves nothing; completeness then comes from the continuation of a generic
+weight's set (:mod:`~neurovariety.critical.continuation`).
 
 >>> TRACE_RTOL
-1e-07
+1e-10
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ witness sets, fibres): solution sets deduplicated as functions, the loop driver,
 and the tracking outcomes. The systems themselves are the Rust core's.
 
 >>> TRACE_RTOL
-1e-07
+1e-10
 """
 
 from .monodromy import LoopState, run_loops

@@ -18,7 +18,7 @@ solution is tracked around it. The total work is about (#solutions x #loops), no
 >>> known = SolutionSet(N=1, amb=1)
 >>> _ = known.add(np.array([[1.0 + 0j]]), np.array([[1.0 + 0j]]))
 >>> rot = lambda i, z: (z * np.exp(2j * np.pi / 3), z * np.exp(2j * np.pi / 3))  # every loop: z -> w z
->>> state = run_loops(rot, known, max_loops=10, stop_after=2, deadline=None, trace=None, trace_rtol=1e-7)
+>>> state = run_loops(rot, known, max_loops=10, stop_after=2, deadline=None, trace=None, trace_rtol=1e-10)
 >>> len(state.known), state.closed, state.loops, state.stable   # 2 loops, then 2 idle fresh ones
 (3, True, 4, 2)
 """

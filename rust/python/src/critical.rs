@@ -218,8 +218,9 @@ impl PyCriticalSystem {
     }
 
     /// Track the solutions `starts` (`k × N` full weight vectors) of the critical equations
-    /// through the straight segments between the rows of `nodes` (`K × dL·M` values of `b`,
-    /// `K >= 2`), in parallel, without the GIL.
+    /// through the straight segments between the rows of `nodes` (`K >= 2`), in parallel,
+    /// without the GIL. A row is a value of `b` (`dL·M` entries; the weight is this system's
+    /// `Q`) or of `(b, vec Q)` (`dL·M + (dL·M)²` entries, `Q` row-major; the weight moves too).
     ///
     /// Ctrl-C is answered within a fraction of a second: the run stops, and the call *returns*
     /// normally with ``interrupted=True`` (the KeyboardInterrupt is consumed by this call and

@@ -3,6 +3,8 @@
 //! * [`CriticalSystem`] (`system.rs`): `F(θ; b) = J(θ)ᵀ (Q c(θ) − b)`, the gradient (up to a
 //!   factor 2) of the loss `c(θ)ᵀ Q c(θ) − 2 bᵀ c(θ)` with `c(θ)` the coefficient vector of
 //!   the network, as a [`Homotopy`](crate::homotopy::Homotopy) in the parameters `b`;
+//! * [`WeightFamily`] (`family.rs`): the same equations with the weight `Q` moving too,
+//!   parameters `(b, vec Q)`: from a generic weight to a special one;
 //! * [`gauge`]: the rescaling symmetry fixed by one incoming weight of each hidden neuron
 //!   (the one home of that convention);
 //! * `tape.rs`: forward-mode tapes and the forward-over-reverse Hessian pass;
@@ -25,6 +27,7 @@
 
 mod batch;
 mod certify;
+mod family;
 pub mod gauge;
 pub mod interpolation;
 pub mod slice;
@@ -33,6 +36,7 @@ mod tape;
 pub mod witness;
 
 pub use certify::{certify_root, certify_weight_vectors, Certificate, CertifiedBatch};
+pub use family::WeightFamily;
 pub use gauge::GaugeChart;
 pub use interpolation::interpolation_grid;
 pub use slice::{Sliced, WeightSlice};
@@ -58,9 +62,11 @@ pub struct TrackedBatch {
 }
 
 /// Track full weight vectors `starts` (`k × N`, package order) through the parameter `nodes`
-/// (`K × dL·M`, `K >= 2`): each start is put in its best gauge chart, tracked, and mapped back
-/// to full weights. Starts with a dead hidden neuron come back unchanged as `Singular`; once
-/// `cancel` fires, unfinished paths come back unchanged as `Cancelled`.
+/// (`K >= 2` rows): values of `b` (`dL·M` entries; the weight is the system's `Q`) or of
+/// `(b, vec Q)` (`dL·M + (dL·M)²` entries: the weight moves too, [`WeightFamily`]). Each start
+/// is put in its best gauge chart, tracked, and mapped back to full weights. Starts with a dead
+/// hidden neuron come back unchanged as `Singular`; once `cancel` fires, unfinished paths come
+/// back unchanged as `Cancelled`.
 pub fn track_weight_vectors(
     sys: &CriticalSystem,
     starts: &ComplexMatrix,
@@ -71,7 +77,12 @@ pub fn track_weight_vectors(
     if starts.cols() != sys.num_weights() {
         return Err(CoreError::invalid(format!("starts must have {} columns (all weights), got {}", sys.num_weights(), starts.cols())));
     }
-    batch::track_rows(sys, starts, nodes, opts, cancel, |w| sys.normalize(w), |chart, x| sys.full_weights(chart, x))
+    let (chart_of, back) = (|w: &[Complex64]| sys.normalize(w), |chart: &GaugeChart, x: &[Complex64]| sys.full_weights(chart, x));
+    let family = WeightFamily::new(sys);
+    if nodes.cols() == family.num_params() {
+        return batch::track_rows(&family, starts, nodes, opts, cancel, chart_of, back);
+    }
+    batch::track_rows(sys, starts, nodes, opts, cancel, chart_of, back)
 }
 
 /// [`evaluate_weight_vectors`] at `k` weight vectors, flattened row-major.

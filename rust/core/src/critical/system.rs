@@ -200,14 +200,27 @@ impl CriticalSystem {
     /// evaluation, in [`Ball`] arithmetic).
     pub fn evaluate_balls(&self, chart: &GaugeChart, theta: &[Ball], b: &[Complex64], f: &mut [Ball], jac_out: Option<&mut [Ball]>) {
         let b: Vec<Ball> = b.iter().map(|&z| Ball::point(z)).collect();
-        self.eval_impl(chart, theta, &b, f, jac_out, None);
+        let (_, _, q) = Ball::data(self);
+        self.eval_impl(chart, theta, &b, q, f, jac_out, None);
     }
 
+    /// `F(θ; b, Q)` into `f`, optionally `∂F/∂θ` into `jac_out` and `(∂F/∂p) · dp` into `dp.1`.
+    /// `dp.0` is `db` (`amb` entries) or `(db, vec dQ)` (`amb + amb²`, the weight moving too):
+    /// `∂F/∂p · dp = Jᵀ (dQ c − db)`.
     #[allow(clippy::too_many_arguments)]
-    fn eval_impl<S: SystemScalar>(&self, chart: &GaugeChart, theta: &[S], b: &[S], f: &mut [S], jac_out: Option<&mut [S]>, dp: Option<(&[S], &mut [S])>) {
+    pub(super) fn eval_impl<S: SystemScalar>(
+        &self,
+        chart: &GaugeChart,
+        theta: &[S],
+        b: &[S],
+        q: &[S],
+        f: &mut [S],
+        jac_out: Option<&mut [S]>,
+        dp: Option<(&[S], &mut [S])>,
+    ) {
         let (n, m, s, dl) = (self.n, self.m, self.s, self.dl);
         let amb = dl * m;
-        let (_, pinv, q) = S::data(self);
+        let (_, pinv, _) = S::data(self);
         let (c, jc, tapes, full) = self.coefficients_tapes(chart, theta);
         // g = Q c − b
         let mut g = vec![S::ZERO; amb];
@@ -227,13 +240,22 @@ impl CriticalSystem {
             }
         }
         if let Some((dpv, out)) = dp {
-            // ∂F/∂b · db = −Jᵀ db
+            // ∂F/∂p · dp = Jᵀ dg with dg = dQ c − db
+            let (db, dq) = dpv.split_at(amb);
+            let mut dg: Vec<S> = db.iter().map(|&d| -d).collect();
+            if !dq.is_empty() {
+                for (i, dgi) in dg.iter_mut().enumerate() {
+                    for (&qv, &cv) in dq[i * amb..(i + 1) * amb].iter().zip(&c) {
+                        *dgi = qv.mul_add(cv, *dgi);
+                    }
+                }
+            }
             for v in out.iter_mut() {
                 *v = S::ZERO;
             }
-            for (row, &d) in dpv.iter().enumerate() {
+            for (row, &d) in dg.iter().enumerate() {
                 for (o, &jv) in out.iter_mut().zip(&jc[row * n..(row + 1) * n]) {
-                    *o -= jv * d;
+                    *o = jv.mul_add(d, *o);
                 }
             }
         }
@@ -299,16 +321,16 @@ impl Homotopy for CriticalSystem {
     }
 
     fn evaluate(&self, chart: &GaugeChart, x: &[Complex64], p: &[Complex64], f: &mut [Complex64], jac: &mut [Complex64]) {
-        self.eval_impl(chart, x, p, f, Some(jac), None);
+        self.eval_impl(chart, x, p, &self.q, f, Some(jac), None);
     }
 
     fn residual(&self, chart: &GaugeChart, x: &[Complex64], p: &[Complex64], f: &mut [Complex64]) {
-        self.eval_impl(chart, x, p, f, None, None);
+        self.eval_impl(chart, x, p, &self.q, f, None, None);
     }
 
     fn param_derivative(&self, chart: &GaugeChart, x: &[Complex64], p: &[Complex64], dp: &[Complex64], out: &mut [Complex64]) {
         let mut f = vec![complex::ZERO; self.n];
-        self.eval_impl(chart, x, p, &mut f, None, Some((dp, out)));
+        self.eval_impl(chart, x, p, &self.q, &mut f, None, Some((dp, out)));
     }
 
     fn evaluate_with_param_derivative(
@@ -321,7 +343,7 @@ impl Homotopy for CriticalSystem {
         jac: &mut [Complex64],
         out: &mut [Complex64],
     ) {
-        self.eval_impl(chart, x, p, f, Some(jac), Some((dp, out)));
+        self.eval_impl(chart, x, p, &self.q, f, Some(jac), Some((dp, out)));
     }
 
     /// Switch gauge charts when an incoming weight outgrows the fixed one ([`gauge::needs_switch`]).
