@@ -110,3 +110,43 @@ def test_bad_family_nodes_are_rejected():
     system = CriticalSystem(arch, np.eye(9))
     with pytest.raises(ValueError, match="nodes must be"):
         system.track(np.ones((1, 10)), [np.ones(9 + 80), np.ones(9 + 80)])
+
+
+def test_a_path_judged_diverging_is_resolved_by_tracking_the_known_point_back():
+    # the 23 unit-ED points at the target, and the points of their paths at a generic parameter near it
+    from neurovariety.critical.continuation import _match_backwards, _random_node
+    from neurovariety.homotopy import SolutionSet
+
+    res = _solve((2, 2, 2), 3, weights="unit")
+    arch = Architecture((2, 2, 2), 3)
+    prob = loss_problem(arch, "unit", None, np.random.default_rng([0, 0xC817]), 0)
+    system = CriticalSystem(arch, prob.Q)
+    rng = np.random.default_rng(5)
+    p1 = node(prob.b, prob.Q)
+    p_near = p1 + 1e-2 * (_random_node(system, rng, 1.0) - p1)
+    found = SolutionSet(system.P, system.amb)
+    found.add(res.coefficients.reshape(res.count, -1), res.parameters)
+    ends, status = system.track(found.theta, [p1, p_near])
+    assert (status == 0).all()
+    near = SolutionSet(system.P, system.amb)
+    assert near.add(system.evaluate(ends, p_near[: system.amb])[1], ends) == res.count
+    # the endgame reached every path's end but two, which it called diverging
+    theta, c = found.theta.copy(), found.c.copy()
+    lost = [3, 11]
+    theta[lost], c[lost] = np.nan, np.nan
+    diverging = np.zeros(res.count, dtype=bool)
+    diverging[lost] = True
+    resolved, tracked = _match_backwards(system, found, near, (p1, p_near), theta, c, diverging, None)
+    assert (resolved, tracked) == (2, 2) and not diverging.any()
+    assert np.allclose(c, found.c) and np.isfinite(theta).all()
+    # nothing is missing: nothing is tracked, nothing changes
+    assert _match_backwards(system, found, near, (p1, p_near), theta, c, diverging, None) == (0, 0)
+
+
+@pytest.mark.slow
+def test_learning_degree_of_3_2_3_is_proved_by_continuation():
+    # ~18 min on 2 cores: the generic set (7,101, trace-verified) tracked to the data's weight
+    res = _solve((3, 2, 3), 2, weights="data")
+    info = res.extra["continuation"]
+    assert (res.count, res.verified, info["generic_count"]) == (309, True, 7101), res.statement
+    assert info["reached"] + info["diverging"] == 7101 and info["missed"] == 0

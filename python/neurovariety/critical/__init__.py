@@ -318,7 +318,7 @@ def _by_continuation(system: CriticalSystem, problem: LossProblem, state: LoopSt
         return out
     try:
         run = continue_to_weight(system, gen_state.known, (gen_start.b, generic.Q), (start.b, problem.Q), rng,
-                                 start.scale, deadline=deadline, progress=progress)
+                                 start.scale, deadline=deadline, progress=progress, found=state.known)
     except TrackingStopped as stop:
         state.stop(stop)
         return out

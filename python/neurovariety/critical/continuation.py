@@ -19,10 +19,14 @@ points are known. Then through the *endgame* parameters ``p1 + eps (p_mid - p1)`
 :data:`GROWTH` in two consecutive steps, or whose weights exceed the tracker's ``max_norm``, is
 counted as diverging (a path converging to a regular point barely moves after its first step);
 the others are tracked on to the target and must end at regular critical points that are
-pairwise different functions. Paths that fit neither are ``unresolved``, and completeness is
-claimed only when there are none and every point monodromy found at the target was reached. The
-divergence test is numerical (an endgame, not a proof); the points reached are certified by the
-Krawczyk test like every other critical point.
+pairwise different functions. A point monodromy found at the target that no path reached is
+tracked *backwards*, from the target to ``p_near`` (a regular end point continues uniquely to the
+nearby generic parameters, so the path through its landing point ends there): this resolves
+paths the endgame judged diverging or left unresolved because they converge slowly or badly
+conditioned. Paths that fit none of these are ``unresolved``, and completeness is claimed only
+when there are none and every point monodromy found at the target was reached. The divergence
+test is numerical (an endgame, not a proof); the points reached are certified by the Krawczyk
+test like every other critical point.
 
 >>> NEAR, ENDGAME
 (0.01, (0.0001, 1e-06, 1e-08, 1e-10))
@@ -36,7 +40,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from .._progress import progress_bar
-from ..homotopy import TRACE_RTOL, SolutionSet, collisions
+from ..homotopy import DEDUP_RTOL, TRACE_RTOL, SolutionSet, collisions
 from .problem import cgauss
 from .system import CriticalSystem, valid_endpoints
 from .target import CAREFUL
@@ -63,7 +67,8 @@ class Continuation:
     """The outcome of :func:`continue_to_weight`: regular end points (``theta``, ``c``) at the
     target; ``starts`` paths, ``near`` distinct regular points at ``p_near`` (after ``routes - 1``
     monodromy loops there), of which ``diverging`` diverge, ``unresolved`` neither diverge nor end
-    regular, and the rest are the end points."""
+    regular, and the rest are the end points (``backward`` of them identified by tracking a
+    point monodromy found at the target back to ``p_near``)."""
 
     theta: np.ndarray
     c: np.ndarray
@@ -73,6 +78,7 @@ class Continuation:
     unresolved: int
     paths: int
     routes: int
+    backward: int = 0
 
     @property
     def complete(self) -> bool:
@@ -117,6 +123,7 @@ class WeightContinuation:
                 "generic_verified": self.generic_verified, "monodromy_count": self.found, "missed": self.missed,
                 "reached": None if run is None else len(run.c), "diverging": None if run is None else run.diverging,
                 "unresolved": None if run is None else run.unresolved, "routes": None if run is None else run.routes,
+                "backward": None if run is None else run.backward,
                 "verified": self.verified}
 
     def sentence(self) -> str:
@@ -132,6 +139,9 @@ class WeightContinuation:
                f"paths end at regular critical points and {run.diverging} diverge (coefficients, weights or Jacobian "
                f"condition grow by >= {GROWTH:g}x in two consecutive endgame steps as the parameter approaches the "
                "end; numerical endgame)")
+        if run.backward:
+            out += (f"; {run.backward} of the regular end points were matched to their path by tracking the point "
+                    "monodromy found at the actual weight back to the generic parameter near it")
         if run.near < run.starts:
             out += f"; {run.starts - run.near} of {run.starts} paths failed before the end of the route"
         if run.unresolved:
@@ -250,11 +260,13 @@ def continue_to_weight(
     attempts: int = 4,
     deadline: Optional[float] = None,
     progress: Optional[bool] = None,
+    found: Optional[SolutionSet] = None,
 ) -> Continuation:
     """Track the complete critical set ``known`` of the loss ``start = (b0, Q0)`` to ``target = (b1, Q1)``.
 
     ``system`` is any critical system of the architecture (unsliced; its own ``Q`` is not used);
-    ``scale`` is the typical size of a target entry (for the random middle node).
+    ``scale`` is the typical size of a target entry (for the random middle node); ``found`` holds
+    critical points already known at the target (monodromy), tracked back when no path reached them.
     """
     p0, p1 = node(*start), node(*target)
     p_mid = 0.5 * (p0 + p1) + _random_node(system, rng, scale)
@@ -282,8 +294,38 @@ def continue_to_weight(
             bar.set_postfix(regular=len(near), of=count)
         diverging, th_end, c_end, n = _endgame(system, near.theta, p_near, p_mid, p1, deadline, lambda: bar.update(1))
         paths += n
+        backward = 0
+        if found is not None and len(found):
+            backward, n = _match_backwards(system, found, near, (p1, p_near), th_end, c_end, diverging, deadline)
+            paths += n
     done = np.isfinite(c_end).all(axis=1)
     done[collisions(c_end)] = False  # two paths meeting at one regular point: path jumping
     unresolved = len(done) - int(done.sum()) - int(diverging.sum())
-    return Continuation(theta=th_end[done], c=c_end[done], starts=count, near=len(near),
-                        diverging=int(diverging.sum()), unresolved=unresolved, paths=paths, routes=routes)
+    return Continuation(theta=th_end[done], c=c_end[done], starts=count, near=len(near), diverging=int(diverging.sum()),
+                        unresolved=unresolved, paths=paths, routes=routes, backward=backward)
+
+
+def _match_backwards(system: CriticalSystem, found: SolutionSet, near: SolutionSet, segment: tuple[np.ndarray, np.ndarray],
+                     theta: np.ndarray, c: np.ndarray, diverging: np.ndarray, deadline: Optional[float]) -> tuple[int, int]:
+    """Track the points of ``found`` that no path reached back along ``segment = (p1, p_near)``; where one
+    lands on a point of ``near`` whose path has no regular end, that path ends at it (``theta``, ``c``
+    and ``diverging`` are updated in place). Returns ``(paths resolved, paths tracked)``."""
+    reached = SolutionSet(system.P, system.amb)
+    ok = np.isfinite(c).all(axis=1)
+    reached.add(c[ok], theta[ok])
+    missing = [i for i, ci in enumerate(found.c) if not reached.contains(ci)]
+    if not missing:
+        return 0, 0
+    _, landed, ok_back, paths = _track_valid(system, found.theta[missing], [segment[0], segment[1]], deadline)
+    near_c = near.c
+    resolved = 0
+    for i, ci, ok_i in zip(missing, landed, ok_back):
+        if not ok_i:
+            continue
+        dist = np.linalg.norm(near_c - ci, axis=1)
+        j = int(np.argmin(dist))
+        close = dist[j] <= DEDUP_RTOL * max(float(np.linalg.norm(ci)), 1e-300)
+        if close and not np.isfinite(c[j]).all():  # a path without a regular end: it ends here
+            theta[j], c[j], diverging[j] = found.theta[i], found.c[i], False
+            resolved += 1
+    return resolved, paths
