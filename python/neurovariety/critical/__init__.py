@@ -322,10 +322,7 @@ def _by_continuation(system: CriticalSystem, problem: LossProblem, state: LoopSt
     except TrackingStopped as stop:
         state.stop(stop)
         return out
-    out.run = run
-    ours = SolutionSet(system.P, system.amb)
-    ours.add(run.c, run.theta)
-    out.missed = sum(not ours.contains(c) for c in state.known.c)  # monodromy points the continuation did not give
+    out.run, out.missed = run, run.missed
     state.known.add(run.c, run.theta)
     return out
 

@@ -68,7 +68,7 @@ class Continuation:
     target; ``starts`` paths, ``near`` distinct regular points at ``p_near`` (after ``routes - 1``
     monodromy loops there), of which ``diverging`` diverge, ``unresolved`` neither diverge nor end
     regular, and the rest are the end points (``backward`` of them identified by tracking a
-    point monodromy found at the target back to ``p_near``)."""
+    point monodromy found at the target back to ``p_near``; ``missed`` such points reached by no path)."""
 
     theta: np.ndarray
     c: np.ndarray
@@ -79,6 +79,7 @@ class Continuation:
     paths: int
     routes: int
     backward: int = 0
+    missed: int = 0
 
     @property
     def complete(self) -> bool:
@@ -301,8 +302,17 @@ def continue_to_weight(
     done = np.isfinite(c_end).all(axis=1)
     done[collisions(c_end)] = False  # two paths meeting at one regular point: path jumping
     unresolved = len(done) - int(done.sum()) - int(diverging.sum())
+    missed = 0 if found is None else len(_not_reached(system, found, th_end[done], c_end[done]))
     return Continuation(theta=th_end[done], c=c_end[done], starts=count, near=len(near), diverging=int(diverging.sum()),
-                        unresolved=unresolved, paths=paths, routes=routes, backward=backward)
+                        unresolved=unresolved, paths=paths, routes=routes, backward=backward, missed=missed)
+
+
+def _not_reached(system: CriticalSystem, found: SolutionSet, theta: np.ndarray, c: np.ndarray) -> list[int]:
+    """Indices of the points of ``found`` that are none of the finite rows of ``c``."""
+    reached = SolutionSet(system.P, system.amb)
+    ok = np.isfinite(c).all(axis=1)
+    reached.add(c[ok], theta[ok])
+    return [i for i, ci in enumerate(found.c) if not reached.contains(ci)]
 
 
 def _match_backwards(system: CriticalSystem, found: SolutionSet, near: SolutionSet, segment: tuple[np.ndarray, np.ndarray],
@@ -310,13 +320,10 @@ def _match_backwards(system: CriticalSystem, found: SolutionSet, near: SolutionS
     """Track the points of ``found`` that no path reached back along ``segment = (p1, p_near)``; where one
     lands on a point of ``near`` whose path has no regular end, that path ends at it (``theta``, ``c``
     and ``diverging`` are updated in place). Returns ``(paths resolved, paths tracked)``."""
-    reached = SolutionSet(system.P, system.amb)
-    ok = np.isfinite(c).all(axis=1)
-    reached.add(c[ok], theta[ok])
-    missing = [i for i, ci in enumerate(found.c) if not reached.contains(ci)]
+    missing = _not_reached(system, found, theta, c)
     if not missing:
         return 0, 0
-    _, landed, ok_back, paths = _track_valid(system, found.theta[missing], [segment[0], segment[1]], deadline)
+    _, landed, ok_back, paths = _track_valid(system, found.theta[missing], list(segment), deadline)
     near_c = near.c
     resolved = 0
     for i, ci, ok_i in zip(missing, landed, ok_back):
