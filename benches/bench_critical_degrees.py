@@ -10,6 +10,11 @@ own random data), or ``timeout``. Run it under the benchmark lock:
     flock /tmp/nv-bench.lock python benches/bench_critical_degrees.py
     flock /tmp/nv-bench.lock python benches/bench_critical_degrees.py --quick   # skip (3,3,3), (3,2,3)
     flock /tmp/nv-bench.lock python benches/bench_critical_degrees.py --case 3,3,3:generic   # one case
+
+With ``--checkpoint DIR`` monodromy is saved as it runs and resumed by the next run with the same
+directory; the seconds column is then this call's, and the monodromy seconds it reused are shown
+after it. Within one run the data row reuses the generic row's monodromy of the same architecture
+(the continuation's generic weight is that of ``weights="generic"`` with the same seed).
 """
 
 from __future__ import annotations
@@ -42,11 +47,15 @@ _HOW = {"trace test": "trace", "parameter continuation from a generic weight": "
 LARGE = {(3, 2, 3), (3, 3, 3)}
 
 
-def ours(widths, r, weights, timeout: float, seed: int) -> str:
+def ours(widths, r, weights, timeout: float, seed: int, checkpoint) -> str:
     t0 = time.perf_counter()
-    res = critical_points(widths, r, weights=weights, seed=seed, timeout=timeout, exact=False, progress=False)
+    res = critical_points(widths, r, weights=weights, seed=seed, timeout=timeout, exact=False, progress=False,
+                          checkpoint=checkpoint)
     dt = time.perf_counter() - t0
     stop = " (timeout)" if res.timed_out else ""
+    earlier = sum(e["seconds_earlier"] for e in res.extra.get("checkpoint", []))
+    if earlier:
+        stop += f" (+{earlier:.0f} s of monodromy reused from the checkpoint)"
     how = "-" if not res.verified else _HOW.get(res.verification, res.verification.split()[0])
     if "continuation" in res.extra:
         how += f" {res.extra['continuation']['generic_count']}"
@@ -72,6 +81,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--quick", action="store_true", help="skip (3,3,3) and (3,2,3)")
     ap.add_argument("--no-m2", action="store_true", help="skip Macaulay2")
+    ap.add_argument("--checkpoint", default=None, metavar="DIR",
+                    help="save/resume monodromy here (a generic set is shared by a case's generic and data rows)")
     ap.add_argument("--case", action="append", default=[], metavar="WIDTHS:WEIGHTS",
                     help="run only these cases, e.g. 3,2,3:data (repeatable)")
     args = ap.parse_args()
@@ -82,7 +93,7 @@ def main() -> None:
         if (args.quick and widths in LARGE) or (args.case and f"{','.join(map(str, widths))}:{weights}" not in args.case):
             continue
         name = f"{widths} r={r} {weights}"
-        row = ours(widths, r, weights, args.timeout, args.seed)
+        row = ours(widths, r, weights, args.timeout, args.seed, args.checkpoint)
         m2 = "" if args.no_m2 else macaulay2(widths, r, weights, args.m2_timeout)
         print(f"{name:<22} {row} | {m2}", flush=True)
 

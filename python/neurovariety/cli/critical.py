@@ -49,6 +49,9 @@ def _monodromy_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--continuation/--no-continuation", default=True, show_default=True,
                      help="Data or unit weight: if the trace test fails, prove completeness by continuation from a "
                           "generic weight's verified critical set (costs that set's monodromy)."),
+        click.option("--checkpoint", type=click.Path(file_okay=False), default=None,
+                     help="Directory where monodromy is saved as it runs; rerun with the same directory to resume "
+                          "(Ctrl-C or --timeout lose at most the batch in flight)."),
         json_option,
         quiet_option,
     ]):

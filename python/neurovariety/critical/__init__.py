@@ -49,10 +49,11 @@ from .._validate import seed as validate_seed
 from ..architecture import Architecture, ArchitectureLike, RSpec
 from ..dimension import dimension
 from ..homotopy import LoopState, SolutionSet, TrackingStopped, run_loops
+from ..homotopy.checkpoint import LoopCheckpoint, PathLike
 from ..network.gauge import weight_slice
 from .continuation import WeightContinuation, continue_to_weight
 from .exact import exact_critical_count
-from .monodromy import loop_tracker, start_pair
+from .monodromy import StartPair, loop_tracker, start_pair
 from .problem import WEIGHTS, LossProblem, WeightsKind, loss_problem
 from .result import CriticalPointsResult, ExactCount
 from .system import CriticalSystem
@@ -74,6 +75,12 @@ __all__ = [
 REAL_RTOL = 1e-8
 
 _WHAT = {"data": "learning degree", "generic": "generic ED degree", "unit": "unit ED degree"}
+
+
+def _rng(seed: Optional[int]) -> np.random.Generator:
+    """The run's random stream; one of its own: ``make_data(seed=seed)`` must not share random numbers
+    with the start point."""
+    return np.random.default_rng(None if seed is None else [int(seed), 0xC817])
 
 
 def _filling_result(arch: Architecture, problem: LossProblem, common: dict[str, Any], t_start: float) -> CriticalPointsResult:
@@ -148,16 +155,41 @@ def _at_target(problem: LossProblem, coeffs: np.ndarray) -> tuple[np.ndarray, np
 
 def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Generator, *, max_loops: int,
                stop_after: int, deadline: Optional[float], verify: bool, progress: Optional[bool],
-               trace_in_loops: bool = True, label: str = "monodromy") -> tuple[LoopState, Any]:
+               trace_in_loops: bool = True, label: str = "monodromy",
+               checkpoint: Optional[PathLike] = None, log: Optional[list[dict[str, Any]]] = None,
+               ) -> tuple[LoopState, StartPair]:
     """Monodromy at ``problem``'s weight; ``trace_in_loops=False`` runs the trace test once, after the
-    loops (which then stop after ``stop_after`` idle fresh loops)."""
-    start = start_pair(system, problem, rng)
+    loops (which then stop after ``stop_after`` idle fresh loops). With a ``checkpoint`` directory the
+    run is saved as it goes and resumed from there (:mod:`neurovariety.homotopy.checkpoint`); what was
+    resumed is appended to ``log``."""
+    saver = None if checkpoint is None else LoopCheckpoint(checkpoint, "monodromy", _problem_key(system), N=system.P,
+                                                           amb=system.amb)
+    saved = saver.load(rng) if saver is not None else None
+    entry: dict[str, Any] = {"stage": label, "file": None if saver is None else str(saver.path),
+                             "resumed_from": None if saved is None else len(saved.state.known),
+                             "finished_before": saved is not None and saved.finished,
+                             "seconds_all_runs": None if saved is None else saved.seconds, "seconds_earlier": 0.0
+                             if saved is None else saved.seconds}
+    if saver is not None and log is not None:
+        log.append(entry)
+    if saved is not None and saved.finished:
+        return saved.state, _start_of(saved.extra)
+    start = _start_of(saved.extra) if saved is not None else start_pair(system, problem, rng)
+    nodes: dict[int, list[np.ndarray]] = saved.nodes if saved is not None else {}
+    resume = saved.state if saved is not None else None
     bar = progress_bar(None, f"{label} {system.arch}", unit="batch", progress=progress)
-    stats = {"paths": 0, "failed": 0}
+    stats = {"paths": resume.paths if resume else 0, "failed": resume.failed if resume else 0}
+    start_arrays = {"theta": start.theta, "c": start.c, "b": start.b, "scale": np.array(start.scale)}
+
+    def save(state: LoopState, finished: bool = False, force: bool = False) -> None:
+        state.paths, state.failed = stats["paths"], stats["failed"]
+        if saver is not None:
+            saver.save(state, nodes, start_arrays, rng, finished=finished, force=force)
 
     def on_loop(state: LoopState) -> None:
         bar.update(1)
         bar.set_postfix(solutions=len(state.known), loops=state.loops, stable=state.stable)
+        save(state)
 
     def trace(known: SolutionSet) -> Optional[float]:
         stats["paths"] += 2 * len(known)
@@ -166,16 +198,30 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
     known = SolutionSet(system.P, system.amb)
     known.add(start.c[None], start.theta[None])
     with bar:
-        state = run_loops(loop_tracker(system, problem, start, rng, deadline, stats), known, max_loops=max_loops,
-                          stop_after=stop_after, deadline=deadline, trace=trace if verify and trace_in_loops else None,
-                          trace_rtol=TRACE_RTOL, on_loop=on_loop)
+        state = run_loops(loop_tracker(system, problem, start, rng, deadline, stats, nodes), known,
+                          max_loops=max_loops, stop_after=stop_after, deadline=deadline,
+                          trace=trace if verify and trace_in_loops else None, trace_rtol=TRACE_RTOL,
+                          on_loop=on_loop, on_trace=lambda st: save(st, force=True), resume=resume)
     if verify and state.trace_residual is None and not state.stopped:
         try:  # stopped at max_loops: test what we have
             state.trace_residual = trace(state.known)
         except TrackingStopped as stop:
             state.stop(stop)
-    state.paths, state.failed = stats["paths"], stats["failed"]
+    save(state, finished=not state.stopped, force=True)
+    entry["seconds_all_runs"] = None if saver is None else round(saver.seconds, 1)
     return state, start
+
+
+def _problem_key(system: CriticalSystem) -> dict[str, np.ndarray]:
+    """What identifies a monodromy problem: architecture, weight matrix, weight slice."""
+    key = {"widths": np.array(system.arch.widths), "r": np.array(system.arch.r), "Q": system.Q}
+    if system.slice is not None:
+        key.update(slice_point=system.slice[0], slice_basis=system.slice[1])
+    return key
+
+
+def _start_of(arrays: dict[str, np.ndarray]) -> StartPair:
+    return StartPair(arrays["theta"], arrays["c"], arrays["b"], float(arrays["scale"]))
 
 
 def critical_points(
@@ -191,6 +237,7 @@ def critical_points(
     verify: bool = True,
     exact: Optional[bool] = None,
     continuation: bool = True,
+    checkpoint: Optional[PathLike] = None,
     progress: Optional[bool] = None,
 ) -> CriticalPointsResult:
     """All complex critical points of the loss on the smooth part of ``V_{widths, r}``.
@@ -209,7 +256,11 @@ def critical_points(
     one by parameter continuation (:mod:`~neurovariety.critical.continuation`).
     ``timeout`` seconds stop it (also during the trace test; the points returned are then those at
     the run's generic parameters: a lower bound). ``exact`` runs the
-    finite-field count (``None``: only for at most 2 unknowns and degree at most 3).
+    finite-field count (``None``: only for at most 2 unknowns and degree at most 3). ``checkpoint``:
+    a directory where every monodromy run is saved as it goes (each problem in its own file,
+    named by a hash of architecture and weight matrix) and from which a later call resumes it;
+    the generic weight of a continuation is the one of ``weights="generic"`` with the same
+    ``seed``, so an ED-degree run and a learning-degree run share that work.
 
     For a defective architecture the weights are restricted to a random slice of dimension
     ``dim V`` (spurious solutions of the slice are filtered; see :mod:`~neurovariety.critical.system`);
@@ -225,8 +276,7 @@ def critical_points(
     max_loops, stop_after = positive_int(max_loops, "max_loops"), positive_int(stop_after, "stop_after")
     timeout = optional_positive_float(timeout, "timeout")
     seed = validate_seed(seed)
-    # a stream of its own: make_data(seed=seed) must not share random numbers with the start point
-    rng = np.random.default_rng(None if seed is None else [int(seed), 0xC817])
+    rng = _rng(seed)
     problem = loss_problem(arch, weights, data, rng, seed)
     common: dict[str, Any] = dict(widths=arch.widths, r=arch.activation, weights=weights, seed=seed)
     dim_v = dimension(arch, seed=0).dimension
@@ -239,13 +289,15 @@ def critical_points(
     # a special weight: the trace test after the loops, then (if it fails) continuation from a generic one
     special = weights != "generic" and continuation and not sliced
     loop_stop = 1 if special else stop_after
+    log: list[dict[str, Any]] = []  # the checkpointed monodromy runs
     state, start = _monodromy(system, problem, rng, max_loops=max_loops, stop_after=loop_stop,
-                              deadline=deadline, verify=verify, progress=progress, trace_in_loops=not special)
+                              deadline=deadline, verify=verify, progress=progress, trace_in_loops=not special,
+                              checkpoint=checkpoint, log=log)
     passed = state.trace_residual is not None and state.trace_residual <= TRACE_RTOL
     cont = None
     if special and verify and not passed and not state.stopped:
-        cont = _by_continuation(system, problem, state, start, rng, max_loops=max_loops, stop_after=stop_after,
-                                deadline=deadline, progress=progress)
+        cont = _by_continuation(system, problem, state, start, rng, seed, max_loops=max_loops, stop_after=stop_after,
+                                deadline=deadline, progress=progress, checkpoint=checkpoint, log=log)
     stopped = state.interrupted or state.timed_out
     exact_res = None
     if not stopped and not sliced and (exact if exact is not None else arch.num_free_params <= 2 and arch.degree <= 3):
@@ -261,7 +313,10 @@ def critical_points(
     certified, real_cert = _certify(system, points.theta[done], start.b if stopped else problem.b)
     statement = _statement(arch, weights, state, verified_by, exact_res, max_loops, loop_stop, timeout)
     statement += _notes(arch, dim_v, sliced, stopped, count, len(done), int(certified.sum()), int(real_cert.sum()), cont)
+    statement += _resumed_sentence(log)
     extra: dict[str, Any] = {"dimension": dim_v, "unknowns": arch.num_free_params}
+    if log:
+        extra["checkpoint"] = log
     if cont is not None:
         extra["continuation"] = cont.to_dict()
     return CriticalPointsResult(
@@ -274,6 +329,18 @@ def critical_points(
         interrupted=state.interrupted, extra=extra,
         certified_count=int(certified.sum()), real_certified=int(real_cert.sum()), certified=certified,
     )
+
+
+def _resumed_sentence(log: list[dict[str, Any]]) -> str:
+    """Which monodromy runs came from a checkpoint, and their time over all runs."""
+    parts = []
+    for entry in log:
+        if entry["resumed_from"] is None:
+            continue
+        secs = entry["seconds_all_runs"]
+        parts.append(f"{entry['stage']}: loaded finished, {secs:.0f} s when computed" if entry["finished_before"]
+                     else f"{entry['stage']}: resumed at {entry['resumed_from']} solutions, {secs:.0f} s over all runs")
+    return f" From the checkpoint ({'; '.join(parts)})." if parts else ""
 
 
 def _notes(arch: Architecture, dim_v: int, sliced: bool, stopped: bool, count: int, reached: int, certified: int,
@@ -301,14 +368,19 @@ def _notes(arch: Architecture, dim_v: int, sliced: bool, stopped: bool, count: i
 
 
 def _by_continuation(system: CriticalSystem, problem: LossProblem, state: LoopState, start: Any, rng: np.random.Generator,
-                     *, max_loops: int, stop_after: int, deadline: Optional[float], progress: Optional[bool]) -> WeightContinuation:
+                     seed: Optional[int], *, max_loops: int, stop_after: int, deadline: Optional[float],
+                     progress: Optional[bool], checkpoint: Optional[PathLike],
+                     log: list[dict[str, Any]]) -> WeightContinuation:
     """Complete ``state.known`` (critical points for ``start.b`` and the special weight ``problem.Q``) from a
-    generic weight: its trace-verified critical set, tracked to ``(start.b, problem.Q)``."""
+    generic weight: its trace-verified critical set, tracked to ``(start.b, problem.Q)``. The generic
+    weight and its monodromy are those of ``critical_points(weights="generic", seed=seed)``."""
     arch = system.arch
-    generic = loss_problem(arch, "generic", None, rng, None)
+    gen_rng = _rng(seed) if seed is not None else rng
+    generic = loss_problem(arch, "generic", None, gen_rng, seed)
     gen_system = CriticalSystem(arch, generic.Q)
-    gen_state, gen_start = _monodromy(gen_system, generic, rng, max_loops=max_loops, stop_after=stop_after,
-                                      deadline=deadline, verify=True, progress=progress, label="generic weight")
+    gen_state, gen_start = _monodromy(gen_system, generic, gen_rng, max_loops=max_loops, stop_after=stop_after,
+                                      deadline=deadline, verify=True, progress=progress, label="generic weight",
+                                      checkpoint=checkpoint, log=log)
     out = WeightContinuation(generic_count=len(gen_state.known), generic_residual=gen_state.trace_residual,
                              generic_paths=gen_state.paths, found=len(state.known))
     if gen_state.stopped:

@@ -42,9 +42,8 @@ import numpy as np
 from .._progress import progress_bar
 from ..homotopy import DEDUP_RTOL, TRACE_RTOL, SolutionSet, collisions
 from .problem import cgauss
-from .system import CriticalSystem, valid_endpoints
+from .system import STRICT, CriticalSystem, valid_endpoints
 from .target import CAREFUL
-from .trace import STRICT
 
 __all__ = ["Continuation", "WeightContinuation", "continue_to_weight", "NEAR", "ENDGAME", "GROWTH"]
 
@@ -170,7 +169,7 @@ def _random_node(system: CriticalSystem, rng: np.random.Generator, scale: float)
 def _track_valid(system: CriticalSystem, starts: np.ndarray, route: list[np.ndarray], deadline: Optional[float],
                  tiers: tuple[dict[str, Any], ...] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Track ``starts`` along ``route`` with the settings ``tiers`` in turn (default :data:`_TIERS`:
-    the default ones, :data:`CAREFUL`, :data:`~neurovariety.critical.trace.STRICT`) on the paths
+    the default ones, :data:`CAREFUL`, :data:`~neurovariety.critical.system.STRICT`) on the paths
     still failing: ``(theta, c, ok, paths)`` with NaN rows where no regular critical point was reached."""
     theta = np.full((len(starts), system.P), np.nan + 0j)
     c_out = np.full((len(starts), system.amb), np.nan + 0j)

@@ -34,10 +34,14 @@ from .. import _core
 from ..architecture import Architecture
 from ..homotopy import evaluate_points, full_rank, track_points
 
-__all__ = ["CriticalSystem", "valid_endpoints", "GRADIENT_RTOL"]
+__all__ = ["CriticalSystem", "valid_endpoints", "GRADIENT_RTOL", "STRICT"]
 
 #: A sliced critical point is kept when its full gradient is this small relative to its parts.
 GRADIENT_RTOL = 1e-8
+
+#: Tracker settings for a second try of paths that failed (monodromy loops, trace lines, the
+#: continuation's last tier): short steps, a strict corrector, many steps allowed.
+STRICT: dict[str, Any] = {"max_step": 0.05, "predictor_trust": 0.02, "max_steps": 100_000}
 
 
 class CriticalSystem:
@@ -50,6 +54,7 @@ class CriticalSystem:
     def __init__(self, arch: Architecture, Q: np.ndarray, slice: Optional[tuple[np.ndarray, np.ndarray]] = None):
         self.arch = arch
         widths, r, Q = list(arch.widths), [int(e) for e in arch.r], np.ascontiguousarray(Q, dtype=complex)
+        self.Q, self.slice = Q, slice
         self.full = _core.CriticalSystem(widths, r, Q)
         self.core: Union[_core.CriticalSystem, _core.SlicedCriticalSystem] = self.full
         if slice is not None:

@@ -28,13 +28,10 @@ from ..homotopy import trace_test as generic_trace_test
 from ..homotopy.trace import Line
 from .monodromy import random_node
 from .problem import LossProblem
-from .system import CriticalSystem, valid_endpoints
+from .system import STRICT, CriticalSystem, valid_endpoints
 
 __all__ = ["TRACE_RTOL", "trace_test"]
 
-
-#: Tracker settings for re-tracking the paths of a trace line that failed or met another path.
-STRICT: dict[str, Any] = {"max_step": 0.05, "predictor_trust": 0.02, "max_steps": 100_000}
 
 
 def _line_keys(system: CriticalSystem, starts: np.ndarray, nodes: list[np.ndarray], deadline: Optional[float],
@@ -65,7 +62,7 @@ def trace_test(
 ) -> Optional[float]:
     """Relative deviation of the coefficient trace from linearity along a random line through
     ``b0`` (``None`` when paths failed in every attempt). Paths that fail or meet another path are
-    tracked once more with :data:`STRICT` settings (among thousands a few always do); the line is
+    tracked once more with :data:`~neurovariety.critical.system.STRICT` settings (among thousands a few always do); the line is
     given up only if that does not help."""
 
     def new_line() -> Line:

@@ -50,7 +50,9 @@ BATCH = 2048
 class LoopState:
     """Bookkeeping of a monodromy run: ``loops`` travelled (by at least one solution), ``stable`` = the last fresh loops that added
     nothing once every solution had travelled them, ``closed`` = every known solution was tracked
-    around every loop, ``batches`` = tracker calls."""
+    around every loop, ``batches`` = tracker calls. ``cursors`` (per loop: solutions already tracked
+    around it), ``drawn_at`` (the count when the last fresh loop was drawn) and ``tested_at`` (the
+    count at the last trace test) let :func:`run_loops` resume a saved run."""
 
     known: SolutionSet
     loops: int = 0
@@ -63,6 +65,9 @@ class LoopState:
     interrupted: bool = False
     trace_residual: Optional[float] = None
     history: list[int] = field(default_factory=list)
+    cursors: list[int] = field(default_factory=list)
+    drawn_at: int = 0
+    tested_at: int = -1
 
     @property
     def stopped(self) -> bool:
@@ -74,8 +79,9 @@ class LoopState:
         self.interrupted, self.timed_out = exc.interrupted, not exc.interrupted
 
 
-def _track_pending(track_loop: LoopTracker, state: LoopState, cursors: list[int], batch: int) -> None:
+def _track_pending(track_loop: LoopTracker, state: LoopState, batch: int) -> None:
     """Track the next batch of the loop that is furthest behind; new solutions join every queue."""
+    cursors = state.cursors
     i = int(np.argmin(cursors))
     lo = cursors[i]
     hi = min(len(state.known), lo + batch)
@@ -98,48 +104,62 @@ def run_loops(
     trace: Optional[Callable[[SolutionSet], Optional[float]]],
     trace_rtol: float,
     on_loop: Callable[[LoopState], None] = lambda state: None,
+    on_trace: Callable[[LoopState], None] = lambda state: None,
     batch: int = BATCH,
+    resume: Optional[LoopState] = None,
 ) -> LoopState:
     """Track every solution around every loop until the set is closed and ``trace`` (the trace
     test) passes at a residual ``<= trace_rtol``.
 
-    Starts with :data:`INITIAL_LOOPS` loops. Each time the set is closed: the test runs (when the
-    count changed since the last test, or after every ``stop_after`` idle fresh loops); if it fails
-    a fresh loop is drawn, up to ``max_loops`` loops and ``2 * stop_after`` idle ones. ``trace=None``
+    Starts with :data:`INITIAL_LOOPS` loops. Each time the set is closed: the test runs when the
+    count changed since the last test and no fresh loop has been drawn yet or the last one added
+    nothing (a fresh loop that still finds solutions says the set is incomplete, and the test costs
+    two paths per solution), and after every ``stop_after`` idle fresh loops; if it fails a fresh
+    loop is drawn, up to ``max_loops`` loops and ``2 * stop_after`` idle ones. ``trace=None``
     stops after ``stop_after`` idle fresh loops. Ctrl-C or the ``deadline`` (``time.monotonic()``)
     stop the batch in flight (:class:`TrackingStopped` from the tracker; ``state.interrupted`` /
     ``state.timed_out``); the solutions of the batches before are kept. ``on_loop`` is called after
-    every batch; ``track_loop`` may record path statistics via its own closure.
+    every batch, ``on_trace`` after every trace test; ``track_loop`` may record path statistics via
+    its own closure. ``resume``: a saved state (its ``known`` replaces ``known``) to continue from.
     """
-    state = LoopState(known)
-    cursors = [0] * min(INITIAL_LOOPS, max_loops)  # per loop: solutions already tracked around it
-    drawn_at, tested_at = len(known), -1
+    state = resume if resume is not None else LoopState(known, cursors=[0] * min(INITIAL_LOOPS, max_loops),
+                                                        drawn_at=len(known))
+    state.timed_out = state.interrupted = False
     while True:
         if deadline is not None and time.monotonic() > deadline:
             state.timed_out = True
             break
-        if min(cursors) < len(state.known):
+        if min(state.cursors) < len(state.known):
             state.closed = False
             try:
-                _track_pending(track_loop, state, cursors, batch)
+                _track_pending(track_loop, state, batch)
             except TrackingStopped as stop:
                 state.stop(stop)
                 break
             on_loop(state)
             continue
+        fresh = len(state.cursors) > INITIAL_LOOPS
+        if fresh and not state.closed:  # just closed (a resumed run may be closed already)
+            state.stable = state.stable + 1 if len(state.known) == state.drawn_at else 0
         state.closed = True
-        if len(cursors) > INITIAL_LOOPS:
-            state.stable = state.stable + 1 if len(state.known) == drawn_at else 0
-        if trace is not None and (len(state.known) != tested_at or (state.stable and state.stable % stop_after == 0)):
+        if trace is not None and _trace_due(state, fresh, stop_after):
             try:
-                state.trace_residual, tested_at = trace(state.known), len(state.known)
+                state.trace_residual, state.tested_at = trace(state.known), len(state.known)
             except TrackingStopped as stop:
                 state.stop(stop)
                 break
+            on_trace(state)
             if state.trace_residual is not None and state.trace_residual <= trace_rtol:
                 break
-        if state.stable >= (stop_after if trace is None else 2 * stop_after) or len(cursors) >= max_loops:
+        if state.stable >= (stop_after if trace is None else 2 * stop_after) or len(state.cursors) >= max_loops:
             break
-        cursors.append(0)  # a fresh loop: every known solution travels it
-        drawn_at = len(state.known)
+        state.cursors.append(0)  # a fresh loop: every known solution travels it
+        state.drawn_at = len(state.known)
     return state
+
+
+def _trace_due(state: LoopState, fresh: bool, stop_after: int) -> bool:
+    """Run the trace test now (the set is closed)?"""
+    if state.stable and state.stable % stop_after == 0:
+        return True
+    return len(state.known) != state.tested_at and (not fresh or state.stable > 0)

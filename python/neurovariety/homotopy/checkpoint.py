@@ -1,0 +1,144 @@
+"""Resumable monodromy: the state of a :func:`~neurovariety.homotopy.run_loops` run in an ``.npz`` file.
+
+A monodromy run with tens of thousands of solutions takes hours. Given a checkpoint directory,
+its state — the known solutions, the loop nodes, how far each loop's queue has been tracked, the
+last trace-test result, the path counts, the random generator and the caller's start data — is
+written atomically (a temporary file, then :func:`os.replace`) at most every
+:data:`SAVE_EVERY` seconds, when the run stops (Ctrl-C, timeout) and when it ends. A later run
+of the same problem resumes where the last one stopped; a finished run is returned as saved.
+
+The file is named by a hash of the problem's *key arrays* (architecture, weight matrix, slice),
+and the arrays are stored and compared on loading, so a checkpoint is never applied to another
+problem: different problems simply use different files in the same directory.
+
+>>> import tempfile, numpy as np
+>>> from neurovariety.homotopy import LoopState, SolutionSet
+>>> d = tempfile.mkdtemp()
+>>> known = SolutionSet(N=1, amb=1)
+>>> _ = known.add(np.array([[2.0 + 0j]]), np.array([[1.0 + 0j]]))
+>>> ck = LoopCheckpoint(d, "demo", {"Q": np.eye(1)}, N=1, amb=1)
+>>> ck.save(LoopState(known, cursors=[1, 0]), {0: [np.ones(1)]}, {"b": np.ones(1)},
+...         np.random.default_rng(0), finished=False, force=True)
+>>> saved = LoopCheckpoint(d, "demo", {"Q": np.eye(1)}, N=1, amb=1).load(np.random.default_rng(1))
+>>> len(saved.state.known), saved.state.cursors, saved.finished
+(1, [1, 0], False)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import numpy as np
+
+from ..errors import InvalidInputError
+from .monodromy import LoopState
+from .solutions import SolutionSet
+
+__all__ = ["LoopCheckpoint", "Saved", "SAVE_EVERY"]
+
+#: Seconds between two saves of a running monodromy.
+SAVE_EVERY = 60.0
+
+_FORMAT = 1
+_STATE_FIELDS = ("loops", "stable", "closed", "batches", "paths", "failed", "trace_residual", "history",
+                 "cursors", "drawn_at", "tested_at")
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+@dataclass
+class Saved:
+    """A loaded checkpoint: the loop state, the loop nodes, the caller's arrays, whether the run
+    had ended (``finished``) and the seconds spent in all runs so far."""
+
+    state: LoopState
+    nodes: dict[int, list[np.ndarray]]
+    extra: dict[str, np.ndarray]
+    finished: bool
+    seconds: float
+
+
+def _problem_hash(label: str, key: dict[str, np.ndarray]) -> str:
+    digest = hashlib.sha256(label.encode())
+    for name in sorted(key):
+        a = np.ascontiguousarray(key[name])
+        digest.update(f"{name}:{a.dtype.str}:{a.shape}".encode())
+        digest.update(a.tobytes())
+    return digest.hexdigest()[:16]
+
+
+class LoopCheckpoint:
+    """The checkpoint file of one monodromy problem (``label`` + ``key`` arrays) in ``directory``."""
+
+    def __init__(self, directory: PathLike, label: str, key: dict[str, np.ndarray], *, N: int, amb: int):
+        self.directory = Path(directory)
+        if self.directory.exists() and not self.directory.is_dir():
+            raise InvalidInputError(f"checkpoint must be a directory, got the file {self.directory}")
+        self.key = {name: np.ascontiguousarray(a) for name, a in key.items()}
+        self.path = self.directory / f"{label}-{_problem_hash(label, self.key)}.npz"
+        self.N, self.amb = N, amb
+        self._started = time.monotonic()
+        self._seconds_before = 0.0
+        self._last_save = -float("inf")
+
+    @property
+    def seconds(self) -> float:
+        """Seconds spent on this problem in all runs, this one included."""
+        return self._seconds_before + time.monotonic() - self._started
+
+    def load(self, rng: np.random.Generator) -> Optional[Saved]:
+        """The saved run (and ``rng`` set to its saved state), or ``None`` if there is none."""
+        if not self.path.exists():
+            return None
+        try:
+            with np.load(self.path, allow_pickle=False) as z:
+                arrays = {name: z[name] for name in z.files}
+        except (OSError, ValueError) as exc:
+            raise InvalidInputError(f"{self.path}: unreadable checkpoint ({exc}); remove it to start afresh") from None
+        meta = json.loads(str(arrays.pop("meta")))
+        if meta.get("format") != _FORMAT or not all(
+                f"key_{name}" in arrays and np.array_equal(arrays[f"key_{name}"], a) for name, a in self.key.items()):
+            raise InvalidInputError(f"{self.path} belongs to another problem or format; remove it to start afresh")
+        known = SolutionSet(self.N, self.amb)
+        if known.add(arrays.pop("c"), arrays.pop("theta")) != meta["count"]:
+            raise InvalidInputError(f"{self.path}: its solutions no longer deduplicate to {meta['count']}")
+        state = LoopState(known, **{name: meta[name] for name in _STATE_FIELDS})
+        nodes = {int(i): list(arrays.pop(f"nodes_{i}")) for i in meta["node_loops"]}
+        extra = {name[len("extra_"):]: a for name, a in arrays.items() if name.startswith("extra_")}
+        rng.bit_generator.state = meta["rng"]
+        self._seconds_before = float(meta["seconds"])
+        self._started = time.monotonic()
+        return Saved(state, nodes, extra, bool(meta["finished"]), self._seconds_before)
+
+    def save(self, state: LoopState, nodes: dict[int, list[np.ndarray]], extra: dict[str, np.ndarray],
+             rng: np.random.Generator, *, finished: bool, force: bool = False) -> None:
+        """Write the state (at most every :data:`SAVE_EVERY` seconds unless ``force``)."""
+        now = time.monotonic()
+        if not force and now - self._last_save < SAVE_EVERY:
+            return
+        meta: dict[str, Any] = {name: getattr(state, name) for name in _STATE_FIELDS}
+        meta.update(format=_FORMAT, count=len(state.known), finished=finished, seconds=self.seconds,
+                    rng=rng.bit_generator.state, node_loops=sorted(nodes))
+        arrays: dict[str, Any] = {f"key_{name}": a for name, a in self.key.items()}
+        arrays.update({f"extra_{name}": np.asarray(a) for name, a in extra.items()})
+        arrays.update({f"nodes_{i}": np.array(v) for i, v in nodes.items()})
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        with open(tmp, "wb") as fh:
+            np.savez(fh, meta=np.array(json.dumps(meta, default=_plain)), c=state.known.c, theta=state.known.theta,
+                     **arrays)
+        os.replace(tmp, self.path)
+        self._last_save = now
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars in the random generator's state, as JSON numbers."""
+    if isinstance(value, np.integer):
+        return int(value)
+    raise TypeError(f"cannot save {type(value).__name__} in a checkpoint")
