@@ -29,7 +29,7 @@ import numpy as np
 from ..errors import InternalError
 from ..homotopy import full_rank
 from .problem import LossProblem, cgauss
-from .system import STRICT, CriticalSystem, valid_endpoints
+from .system import CriticalSystem, valid_endpoints
 
 __all__ = ["StartPair", "start_pair", "random_node", "loop_tracker"]
 
@@ -81,19 +81,14 @@ def loop_tracker(system: CriticalSystem, problem: LossProblem, start: StartPair,
                  deadline: Optional[float], stats: dict[str, int],
                  nodes: dict[int, list[np.ndarray]]) -> Callable[[int, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Monodromy loop ``i``: ``b_0 -> b_1 -> b_2 -> b_0`` through random nodes drawn on its first use
-    (kept in ``nodes``), for :func:`neurovariety.homotopy.run_loops`; paths that fail are tracked once
-    more with :data:`~neurovariety.critical.system.STRICT` settings; path counts accumulate in ``stats``
-    (``failed``: after the second try)."""
+    (kept in ``nodes``), for :func:`neurovariety.homotopy.run_loops`; path counts accumulate in ``stats``."""
 
     def track_loop(i: int, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if i not in nodes:
             nodes[i] = [start.b, random_node(system, problem, rng, start.scale),
                         random_node(system, problem, rng, start.scale), start.b]
-        ends, status = (np.array(a) for a in system.track(starts, nodes[i], deadline=deadline))
-        failed = np.flatnonzero(status != 0)
-        if len(failed):  # a second, careful try: the solutions only hard paths reach are the last to be found
-            ends[failed], status[failed] = system.track(starts[failed], nodes[i], deadline=deadline, **STRICT)
-        stats["paths"] += len(status) + len(failed)
+        ends, status = system.track(starts, nodes[i], deadline=deadline)
+        stats["paths"] += len(status)
         stats["failed"] += int((status != 0).sum())
         th, c, _ = valid_endpoints(system, ends, status, start.b)
         return th, c

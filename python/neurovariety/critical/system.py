@@ -39,7 +39,7 @@ __all__ = ["CriticalSystem", "valid_endpoints", "GRADIENT_RTOL", "STRICT"]
 #: A sliced critical point is kept when its full gradient is this small relative to its parts.
 GRADIENT_RTOL = 1e-8
 
-#: Tracker settings for a second try of paths that failed (monodromy loops, trace lines, the
+#: Tracker settings for a second try of paths that failed or met another path (trace lines, the
 #: continuation's last tier): short steps, a strict corrector, many steps allowed.
 STRICT: dict[str, Any] = {"max_step": 0.05, "predictor_trust": 0.02, "max_steps": 100_000}
 
