@@ -162,14 +162,15 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
     loops (which then stop after ``stop_after`` idle fresh loops). With a ``checkpoint`` directory the
     run is saved as it goes and resumed from there (:mod:`neurovariety.homotopy.checkpoint`); what was
     resumed is appended to ``log``."""
-    saver = None if checkpoint is None else LoopCheckpoint(checkpoint, "monodromy", _problem_key(system), N=system.P,
-                                                           amb=system.amb)
+    settings = (max_loops, stop_after, verify, trace_in_loops)
+    saver = None if checkpoint is None else LoopCheckpoint(checkpoint, "monodromy", _problem_key(system, settings),
+                                                           N=system.P, amb=system.amb)
     saved = saver.load(rng) if saver is not None else None
+    earlier = 0.0 if saved is None else saved.seconds
     entry: dict[str, Any] = {"stage": label, "file": None if saver is None else str(saver.path),
                              "resumed_from": None if saved is None else len(saved.state.known),
                              "finished_before": saved is not None and saved.finished,
-                             "seconds_all_runs": None if saved is None else saved.seconds, "seconds_earlier": 0.0
-                             if saved is None else saved.seconds}
+                             "seconds_all_runs": earlier, "seconds_earlier": earlier}
     if saver is not None and log is not None:
         log.append(entry)
     if saved is not None and saved.finished:
@@ -212,9 +213,11 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
     return state, start
 
 
-def _problem_key(system: CriticalSystem) -> dict[str, np.ndarray]:
-    """What identifies a monodromy problem: architecture, weight matrix, weight slice."""
-    key = {"widths": np.array(system.arch.widths), "r": np.array(system.arch.r), "Q": system.Q}
+def _problem_key(system: CriticalSystem, settings: tuple[int, int, bool, bool]) -> dict[str, np.ndarray]:
+    """What identifies a monodromy run: architecture, weight matrix, weight slice, and the loop
+    settings (``max_loops``, ``stop_after``, ``verify``, trace in the loops), which decide when it ends."""
+    key = {"widths": np.array(system.arch.widths), "r": np.array(system.arch.r), "Q": system.Q,
+           "settings": np.array(settings, dtype=np.int64)}
     if system.slice is not None:
         key.update(slice_point=system.slice[0], slice_basis=system.slice[1])
     return key
@@ -258,7 +261,8 @@ def critical_points(
     the run's generic parameters: a lower bound). ``exact`` runs the
     finite-field count (``None``: only for at most 2 unknowns and degree at most 3). ``checkpoint``:
     a directory where every monodromy run is saved as it goes (each problem in its own file,
-    named by a hash of architecture and weight matrix) and from which a later call resumes it;
+    named by a hash of architecture, weight matrix and loop settings) and from which a later call
+    resumes it;
     the generic weight of a continuation is the one of ``weights="generic"`` with the same
     ``seed``, so an ED-degree run and a learning-degree run share that work.
 

@@ -7,9 +7,10 @@ written atomically (a temporary file, then :func:`os.replace`) at most every
 :data:`SAVE_EVERY` seconds, when the run stops (Ctrl-C, timeout) and when it ends. A later run
 of the same problem resumes where the last one stopped; a finished run is returned as saved.
 
-The file is named by a hash of the problem's *key arrays* (architecture, weight matrix, slice),
-and the arrays are stored and compared on loading, so a checkpoint is never applied to another
-problem: different problems simply use different files in the same directory.
+The file is named by a hash of the problem's *key arrays* (for critical points: architecture,
+weight matrix, slice, loop settings), and the arrays are stored and compared on loading, so a
+checkpoint is never applied to another problem: different problems simply use different files in
+the same directory.
 
 >>> import tempfile, numpy as np
 >>> from neurovariety.homotopy import LoopState, SolutionSet
