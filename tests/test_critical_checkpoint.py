@@ -79,6 +79,8 @@ def test_checkpoint_must_be_a_directory_and_readable(tmp_path):
     not_dir.write_text("x")
     with pytest.raises(InvalidInputError, match="must be a directory"):
         ed_degree((2, 1, 1), 2, seed=0, checkpoint=not_dir, progress=False)
+    with pytest.raises(InvalidInputError, match="checkpoint needs an integer seed"):
+        ed_degree((2, 1, 1), 2, checkpoint=tmp_path, progress=False)
     ck = LoopCheckpoint(tmp_path, "demo", {"Q": np.eye(2)}, N=2, amb=2)
     ck.path.write_bytes(b"torn")
     with pytest.raises(InvalidInputError, match="unreadable checkpoint"):

@@ -48,6 +48,7 @@ from .._validate import choice, optional_positive_float, positive_int
 from .._validate import seed as validate_seed
 from ..architecture import Architecture, ArchitectureLike, RSpec
 from ..dimension import dimension
+from ..errors import InvalidInputError
 from ..homotopy import LoopState, SolutionSet, TrackingStopped, run_loops
 from ..homotopy.checkpoint import LoopCheckpoint, PathLike
 from ..network.gauge import weight_slice
@@ -280,6 +281,9 @@ def critical_points(
     max_loops, stop_after = positive_int(max_loops, "max_loops"), positive_int(stop_after, "stop_after")
     timeout = optional_positive_float(timeout, "timeout")
     seed = validate_seed(seed)
+    if checkpoint is not None and seed is None:
+        raise InvalidInputError("a checkpoint needs an integer seed (seed= / --seed): without one every call draws "
+                                "a new random start point and loops (and weight, if generic), so nothing could resume")
     rng = _rng(seed)
     problem = loss_problem(arch, weights, data, rng, seed)
     common: dict[str, Any] = dict(widths=arch.widths, r=arch.activation, weights=weights, seed=seed)
