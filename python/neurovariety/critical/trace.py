@@ -30,7 +30,10 @@ from .monodromy import random_node
 from .problem import LossProblem
 from .system import STRICT, CriticalSystem, valid_endpoints
 
-__all__ = ["TRACE_RTOL", "trace_test"]
+__all__ = ["TRACE_RTOL", "trace_test", "DETOURS"]
+
+#: How many times a trace path that still fails with strict settings is routed through a random node.
+DETOURS = 3
 
 
 
@@ -62,18 +65,30 @@ def trace_test(
 ) -> Optional[float]:
     """Relative deviation of the coefficient trace from linearity along a random line through
     ``b0`` (``None`` when paths failed in every attempt). Paths that fail or meet another path are
-    tracked once more with :data:`~neurovariety.critical.system.STRICT` settings (among thousands a few always do); the line is
-    given up only if that does not help."""
+    tracked once more with :data:`~neurovariety.critical.system.STRICT` settings (among thousands a
+    few always do), then up to :data:`DETOURS` times through a random intermediate node; the line is
+    given up only if that does not help.
+
+    A detour may end at another solution of the fibre than the straight path would: that is
+    harmless. For a complete set the ``count`` distinct end points are the whole fibre whatever
+    the routes, so their trace is the fibre's; for an incomplete set a passing trace would need a
+    coincidence (the end points are then no analytic continuation of the set along the line)."""
 
     def new_line() -> Line:
         v = random_node(system, problem, rng, scale)
 
         def line(s: complex) -> Optional[np.ndarray]:
-            nodes = [b0, b0 + s * v]
-            keys = _line_keys(system, known.theta, nodes, deadline, {})
+            end = b0 + s * v
+            keys = _line_keys(system, known.theta, [b0, end], deadline, {})
             bad = _bad_rows(keys)
             if bad.any():
-                keys[bad] = _line_keys(system, known.theta[bad], nodes, deadline, STRICT)
+                keys[bad] = _line_keys(system, known.theta[bad], [b0, end], deadline, STRICT)
+                bad = _bad_rows(keys)
+            for _ in range(DETOURS):
+                if not bad.any():
+                    break
+                via = 0.5 * (b0 + end) + random_node(system, problem, rng, scale)
+                keys[bad] = _line_keys(system, known.theta[bad], [b0, via, end], deadline, STRICT)
                 bad = _bad_rows(keys)
             return None if bad.any() else keys  # else: not a regular fibre
 

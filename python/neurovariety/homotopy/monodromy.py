@@ -111,11 +111,9 @@ def run_loops(
     """Track every solution around every loop until the set is closed and ``trace`` (the trace
     test) passes at a residual ``<= trace_rtol``.
 
-    Starts with :data:`INITIAL_LOOPS` loops. Each time the set is closed: the test runs when the
-    count changed since the last test and no fresh loop has been drawn yet or the last one added
-    nothing (a fresh loop that still finds solutions says the set is incomplete, and the test costs
-    two paths per solution), and after every ``stop_after`` idle fresh loops; if it fails a fresh
-    loop is drawn, up to ``max_loops`` loops and ``2 * stop_after`` idle ones. ``trace=None``
+    Starts with :data:`INITIAL_LOOPS` loops. Each time the set is closed: the test runs (when the
+    count changed since the last test, or after every ``stop_after`` idle fresh loops); if it fails
+    a fresh loop is drawn, up to ``max_loops`` loops and ``2 * stop_after`` idle ones. ``trace=None``
     stops after ``stop_after`` idle fresh loops. Ctrl-C or the ``deadline`` (``time.monotonic()``)
     stop the batch in flight (:class:`TrackingStopped` from the tracker; ``state.interrupted`` /
     ``state.timed_out``); the solutions of the batches before are kept. ``on_loop`` is called after
@@ -142,7 +140,7 @@ def run_loops(
         if fresh and not state.closed:  # just closed (a resumed run may be closed already)
             state.stable = state.stable + 1 if len(state.known) == state.drawn_at else 0
         state.closed = True
-        if trace is not None and _trace_due(state, fresh, stop_after):
+        if trace is not None and _trace_due(state, stop_after):
             try:
                 state.trace_residual, state.tested_at = trace(state.known), len(state.known)
             except TrackingStopped as stop:
@@ -158,8 +156,7 @@ def run_loops(
     return state
 
 
-def _trace_due(state: LoopState, fresh: bool, stop_after: int) -> bool:
-    """Run the trace test now (the set is closed)?"""
-    if state.stable and state.stable % stop_after == 0:
-        return True
-    return len(state.known) != state.tested_at and (not fresh or state.stable > 0)
+def _trace_due(state: LoopState, stop_after: int) -> bool:
+    """Run the trace test now (the set is closed)? When the count changed since the last test, and
+    after every ``stop_after`` idle fresh loops (its paths are short segments: about a tenth of a loop)."""
+    return len(state.known) != state.tested_at or bool(state.stable and state.stable % stop_after == 0)
