@@ -32,8 +32,11 @@ from .system import STRICT, CriticalSystem, valid_endpoints
 
 __all__ = ["TRACE_RTOL", "trace_test", "DETOURS"]
 
-#: How many times a trace path that still fails with strict settings is routed through a random node.
-DETOURS = 3
+#: A trace path that still fails with strict settings (it passes a branch point very closely) is
+#: routed through ``b0 + s (1 + i eps) v / 2`` for these ``eps`` in turn: a bend within the line's
+#: complex plane around the branch point (a random node far off the line would land on an arbitrary
+#: solution and collide with another path).
+DETOURS = (0.1, -0.1, 0.3, -0.3)
 
 
 
@@ -66,7 +69,7 @@ def trace_test(
     """Relative deviation of the coefficient trace from linearity along a random line through
     ``b0`` (``None`` when paths failed in every attempt). Paths that fail or meet another path are
     tracked once more with :data:`~neurovariety.critical.system.STRICT` settings (among thousands a
-    few always do), then up to :data:`DETOURS` times through a random intermediate node; the line is
+    few always do), then through the bends :data:`DETOURS` in the line's complex plane; the line is
     given up only if that does not help.
 
     A detour may end at another solution of the fibre than the straight path would: that is
@@ -84,10 +87,10 @@ def trace_test(
             if bad.any():
                 keys[bad] = _line_keys(system, known.theta[bad], [b0, end], deadline, STRICT)
                 bad = _bad_rows(keys)
-            for _ in range(DETOURS):
+            for eps in DETOURS:
                 if not bad.any():
                     break
-                via = 0.5 * (b0 + end) + random_node(system, problem, rng, scale)
+                via = b0 + s * (0.5 + 0.5j * eps) * v  # in the same complex line: only nearby branch points matter
                 keys[bad] = _line_keys(system, known.theta[bad], [b0, via, end], deadline, STRICT)
                 bad = _bad_rows(keys)
             return None if bad.any() else keys  # else: not a regular fibre
