@@ -383,7 +383,7 @@ def _by_continuation(system: CriticalSystem, problem: LossProblem, state: LoopSt
     generic weight: its trace-verified critical set, tracked to ``(start.b, problem.Q)``. The generic
     weight and its monodromy are those of ``critical_points(weights="generic", seed=seed)``."""
     arch = system.arch
-    gen_rng = _rng(seed) if seed is not None else rng
+    gen_rng = _rng(seed)
     generic = loss_problem(arch, "generic", None, gen_rng, seed)
     gen_system = CriticalSystem(arch, generic.Q)
     gen_state, gen_start = _monodromy(gen_system, generic, gen_rng, max_loops=max_loops, stop_after=stop_after,

@@ -84,14 +84,13 @@ def trace_test(
             end = b0 + s * v
             keys = _line_keys(system, known.theta, [b0, end], deadline, {})
             bad = _bad_rows(keys)
-            if bad.any():
-                keys[bad] = _line_keys(system, known.theta[bad], [b0, end], deadline, STRICT)
-                bad = _bad_rows(keys)
-            for eps in DETOURS:
+            # strict settings on the straight segment, then bends within the same complex line
+            # (only nearby branch points matter there)
+            for via in [None, *(b0 + s * (0.5 + 0.5j * eps) * v for eps in DETOURS)]:
                 if not bad.any():
                     break
-                via = b0 + s * (0.5 + 0.5j * eps) * v  # in the same complex line: only nearby branch points matter
-                keys[bad] = _line_keys(system, known.theta[bad], [b0, via, end], deadline, STRICT)
+                route = [b0, end] if via is None else [b0, via, end]
+                keys[bad] = _line_keys(system, known.theta[bad], route, deadline, STRICT)
                 bad = _bad_rows(keys)
             return None if bad.any() else keys  # else: not a regular fibre
 
