@@ -79,6 +79,40 @@ def test_start_pair_is_critical_and_tracking_returns_solutions():
     assert np.linalg.norm(J[0].T @ (prob.Q @ c[0] - b1)) < 1e-9 * (1 + np.linalg.norm(b1))
 
 
+def test_failed_loop_paths_are_rerouted_through_bends():
+    # paths that fail on the straight triangle are tracked again on bent routes: every start
+    # still gives a regular end point over b0, and the failures are counted only if all routes fail
+    from neurovariety.critical.monodromy import loop_tracker
+    from neurovariety.critical.system import DETOURS, bent_route
+
+    arch = Architecture((2, 2, 3), 2)
+    rng = np.random.default_rng(4)
+    prob = loss_problem(arch, "generic", None, rng, 4)
+    system = CriticalSystem(arch, prob.Q)
+    start = start_pair(system, prob, rng)
+    routes: list[int] = []
+    real_track = system.track
+
+    def flaky_track(starts, nodes, **options):
+        ends, status = real_track(starts, nodes, **options)
+        routes.append(len(nodes))
+        if len(nodes) == 4:  # the straight triangle: pretend every other path failed
+            status = status.copy()
+            status[::2] = 3
+        return ends, status
+
+    system.track = flaky_track  # type: ignore[method-assign]
+    stats = {"paths": 0, "failed": 0}
+    track_loop = loop_tracker(system, prob, start, rng, None, stats, {})
+    starts = np.repeat(start.theta[None], 5, axis=0)
+    theta, c = track_loop(0, starts)
+    assert len(theta) == 5 and stats == {"paths": 8, "failed": 0}
+    assert routes == [4, 7]  # one bent route (DETOURS[0]) rescued the three failed paths
+    f, _, _ = system.evaluate(theta, start.b)
+    assert np.abs(f).max() < 1e-9
+    bent = bent_route([start.b, 2 * start.b], DETOURS[0])
+    assert np.allclose(bent[1], start.b * (1.5 + 0.5j * DETOURS[0]))
+
 def test_bad_core_input_is_rejected():
     q = np.eye(9, dtype=complex)
     system = _core.CriticalSystem([2, 2, 3], [2], q)

@@ -29,9 +29,14 @@ import numpy as np
 from ..errors import InternalError
 from ..homotopy import full_rank
 from .problem import LossProblem, cgauss
-from .system import CriticalSystem, valid_endpoints
+from .system import DETOURS, CriticalSystem, bent_route, valid_endpoints
 
-__all__ = ["StartPair", "start_pair", "random_node", "loop_tracker"]
+__all__ = ["StartPair", "start_pair", "random_node", "loop_tracker", "LOOP_MAX_STEPS"]
+
+#: Steps per segment after which a loop path is given up and re-routed (successful loop paths of
+#: (3,3,3), r = 2 take at most about 1,000; a path stuck at a near branch point would take the
+#: tracker's default 5,000 and still fail, while its bent route takes a few hundred).
+LOOP_MAX_STEPS = 1500
 
 
 @dataclass
@@ -81,14 +86,26 @@ def loop_tracker(system: CriticalSystem, problem: LossProblem, start: StartPair,
                  deadline: Optional[float], stats: dict[str, int],
                  nodes: dict[int, list[np.ndarray]]) -> Callable[[int, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Monodromy loop ``i``: ``b_0 -> b_1 -> b_2 -> b_0`` through random nodes drawn on its first use
-    (kept in ``nodes``), for :func:`neurovariety.homotopy.run_loops`; path counts accumulate in ``stats``."""
+    (kept in ``nodes``), for :func:`neurovariety.homotopy.run_loops`; path counts accumulate in ``stats``
+    (``failed``: paths that failed on the triangle and on every bent route of
+    :data:`~neurovariety.critical.system.DETOURS`)."""
 
     def track_loop(i: int, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if i not in nodes:
             nodes[i] = [start.b, random_node(system, problem, rng, start.scale),
                         random_node(system, problem, rng, start.scale), start.b]
-        ends, status = system.track(starts, nodes[i], deadline=deadline)
+        ends, status = (np.array(a) for a in system.track(starts, nodes[i], deadline=deadline, max_steps=LOOP_MAX_STEPS))
         stats["paths"] += len(status)
+        # a failed path may hide a solution nothing else leads to (at (3,3,3) about one in two
+        # do): re-route it through bends of the triangle's sides, a nearby loop (its end point is
+        # still a solution over b_0, which is all monodromy needs; the trace test decides)
+        for eps in DETOURS:
+            bad = np.flatnonzero(status != 0)
+            if not len(bad):
+                break
+            ends[bad], status[bad] = system.track(starts[bad], bent_route(nodes[i], eps), deadline=deadline,
+                                                  max_steps=LOOP_MAX_STEPS)
+            stats["paths"] += len(bad)
         stats["failed"] += int((status != 0).sum())
         th, c, _ = valid_endpoints(system, ends, status, start.b)
         return th, c

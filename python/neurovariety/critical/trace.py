@@ -28,16 +28,9 @@ from ..homotopy import trace_test as generic_trace_test
 from ..homotopy.trace import Line
 from .monodromy import random_node
 from .problem import LossProblem
-from .system import STRICT, CriticalSystem, valid_endpoints
+from .system import DETOURS, STRICT, CriticalSystem, bent_route, valid_endpoints
 
-__all__ = ["TRACE_RTOL", "trace_test", "DETOURS"]
-
-#: A trace path that still fails with strict settings (it passes a branch point very closely) is
-#: routed through ``b0 + s (1 + i eps) v / 2`` for these ``eps`` in turn: a bend within the line's
-#: complex plane around the branch point (a random node far off the line would land on an arbitrary
-#: solution and collide with another path).
-DETOURS = (0.1, -0.1, 0.3, -0.3)
-
+__all__ = ["TRACE_RTOL", "trace_test"]
 
 
 def _line_keys(system: CriticalSystem, starts: np.ndarray, nodes: list[np.ndarray], deadline: Optional[float],
@@ -69,7 +62,7 @@ def trace_test(
     """Relative deviation of the coefficient trace from linearity along a random line through
     ``b0`` (``None`` when paths failed in every attempt). Paths that fail or meet another path are
     tracked once more with :data:`~neurovariety.critical.system.STRICT` settings (among thousands a
-    few always do), then through the bends :data:`DETOURS` in the line's complex plane; the line is
+    few always do), then through the bends :data:`~neurovariety.critical.system.DETOURS` in the line's complex plane; the line is
     given up only if that does not help.
 
     A detour may end at another solution of the fibre than the straight path would: that is
@@ -86,10 +79,9 @@ def trace_test(
             bad = _bad_rows(keys)
             # strict settings on the straight segment, then bends within the same complex line
             # (only nearby branch points matter there)
-            for via in [None, *(b0 + s * (0.5 + 0.5j * eps) * v for eps in DETOURS)]:
+            for route in [[b0, end], *(bent_route([b0, end], eps) for eps in DETOURS)]:
                 if not bad.any():
                     break
-                route = [b0, end] if via is None else [b0, via, end]
                 keys[bad] = _line_keys(system, known.theta[bad], route, deadline, STRICT)
                 bad = _bad_rows(keys)
             return None if bad.any() else keys  # else: not a regular fibre
