@@ -41,10 +41,14 @@ def test_learning_degree_shares_the_generic_run_with_ed_degree(tmp_path):
     assert ed.verified and ed.count == learn.extra["continuation"]["generic_count"]
 
 
+def _keys(theta):
+    return theta - 2  # a stand-in for the coefficients of weights
+
+
 def _saved(directory, Q):
     known = SolutionSet(N=2, amb=2)
     known.add(np.array([[1.0, 2.0]], dtype=complex), np.array([[3.0, 4.0]], dtype=complex))
-    ck = LoopCheckpoint(directory, "demo", {"Q": Q}, N=2, amb=2)
+    ck = LoopCheckpoint(directory, "demo", {"Q": Q}, N=2, amb=2, keys_of=_keys)
     rng = np.random.default_rng(5)
     ck.save(LoopState(known, cursors=[1, 1], stable=2, trace_residual=0.5), {0: [np.ones(2), np.zeros(2)]},
             {"b": np.arange(2.0)}, rng, finished=True, force=True)
@@ -55,7 +59,7 @@ def test_checkpoint_round_trip_restores_state_and_random_stream(tmp_path):
     ck, rng = _saved(tmp_path, np.eye(2))
     expected_next = rng.standard_normal()
     other = np.random.default_rng(99)
-    saved = LoopCheckpoint(tmp_path, "demo", {"Q": np.eye(2)}, N=2, amb=2).load(other)
+    saved = LoopCheckpoint(tmp_path, "demo", {"Q": np.eye(2)}, N=2, amb=2, keys_of=_keys).load(other)
     assert saved is not None and saved.finished
     assert (saved.state.cursors, saved.state.stable, saved.state.trace_residual) == ([1, 1], 2, 0.5)
     np.testing.assert_array_equal(saved.state.known.c, [[1.0, 2.0]])
@@ -66,7 +70,7 @@ def test_checkpoint_round_trip_restores_state_and_random_stream(tmp_path):
 
 def test_checkpoint_of_another_problem_is_refused(tmp_path):
     ck, _ = _saved(tmp_path, np.eye(2))
-    other = LoopCheckpoint(tmp_path, "demo", {"Q": 2 * np.eye(2)}, N=2, amb=2)
+    other = LoopCheckpoint(tmp_path, "demo", {"Q": 2 * np.eye(2)}, N=2, amb=2, keys_of=_keys)
     assert other.path != ck.path
     assert other.load(np.random.default_rng(0)) is None  # its own file does not exist yet
     ck.path.rename(other.path)  # a file under the wrong name (copied by hand, or a hash collision)
@@ -81,7 +85,7 @@ def test_checkpoint_must_be_a_directory_and_readable(tmp_path):
         ed_degree((2, 1, 1), 2, seed=0, checkpoint=not_dir, progress=False)
     with pytest.raises(InvalidInputError, match="checkpoint needs an integer seed"):
         ed_degree((2, 1, 1), 2, checkpoint=tmp_path, progress=False)
-    ck = LoopCheckpoint(tmp_path, "demo", {"Q": np.eye(2)}, N=2, amb=2)
+    ck = LoopCheckpoint(tmp_path, "demo", {"Q": np.eye(2)}, N=2, amb=2, keys_of=_keys)
     ck.path.write_bytes(b"torn")
     with pytest.raises(InvalidInputError, match="unreadable checkpoint"):
         ck.load(np.random.default_rng(0))

@@ -165,7 +165,8 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
     resumed is appended to ``log``."""
     settings = (max_loops, stop_after, verify, trace_in_loops)
     saver = None if checkpoint is None else LoopCheckpoint(checkpoint, "monodromy", _problem_key(system, settings),
-                                                           N=system.P, amb=system.amb)
+                                                           N=system.P, amb=system.amb, keys_of=lambda th: system.evaluate(
+                                                               th, np.zeros(system.amb))[1])
     saved = saver.load(rng) if saver is not None else None
     earlier = 0.0 if saved is None else saved.seconds
     entry: dict[str, Any] = {"stage": label, "file": None if saver is None else str(saver.path),
