@@ -54,7 +54,7 @@ from ..homotopy.checkpoint import LoopCheckpoint, PathLike
 from ..network.gauge import weight_slice
 from .continuation import WeightContinuation, continue_to_weight
 from .exact import exact_critical_count
-from .monodromy import StartPair, loop_tracker, start_pair
+from .monodromy import PROBE_FRACTION, StartPair, loop_probe, loop_tracker, start_pair
 from .problem import WEIGHTS, LossProblem, WeightsKind, loss_problem
 from .result import CriticalPointsResult, ExactCount
 from .system import CriticalSystem
@@ -117,8 +117,9 @@ def _filling_result(arch: Architecture, problem: LossProblem, common: dict[str, 
 def _statement(arch: Architecture, weights: str, state: LoopState, verified_by: list[str], exact: Optional[ExactCount],
                max_loops: int, stop_after: int, timeout: Optional[float]) -> str:
     count, what = len(state.known), _WHAT[weights]
-    how = (f"Monodromy found {count} critical point{'s' if count != 1 else ''} ({what} of {arch}) with {state.loops} loops "
-           f"({state.paths} paths, {state.failed} failed during loops)")
+    probes = f" and {state.probes} probes (a new loop for the {PROBE_FRACTION:.0%} largest solutions)" if state.probes else ""
+    how = (f"Monodromy found {count} critical point{'s' if count != 1 else ''} ({what} of {arch}) with {state.loops} loops"
+           f"{probes} ({state.paths} paths, {state.failed} failed during loops)")
     if state.interrupted:
         how += "; interrupted"
     elif state.timed_out:
@@ -204,7 +205,8 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
         state = run_loops(loop_tracker(system, problem, start, rng, deadline, stats, nodes), known,
                           max_loops=max_loops, stop_after=stop_after, deadline=deadline,
                           trace=trace if verify and trace_in_loops else None, trace_rtol=TRACE_RTOL,
-                          on_loop=on_loop, on_trace=lambda st: save(st, force=True), resume=resume)
+                          on_loop=on_loop, on_trace=lambda st: save(st, force=True), resume=resume,
+                          probe=loop_probe(system, problem, start, rng, deadline, stats))
     if verify and state.trace_residual is None and not state.stopped:
         try:  # stopped at max_loops: test what we have
             state.trace_residual = trace(state.known)
