@@ -13,8 +13,11 @@ architectures. **Monodromy** (:mod:`~neurovariety.critical.monodromy`,
 :func:`~neurovariety.homotopy.run_loops`) moves ``b`` around a few fixed random triangles and
 tracks every solution around each of them once (new solutions join the queue); endpoints are
 deduplicated in *function* space and kept only where the coefficient Jacobian has full rank
-``dim V``. Once the set is closed under the loops and fresh loops add nothing, the count is a
-stabilised **lower bound**. Finally every solution is tracked
+``dim V``. A path that fails is re-routed through bends of the triangle; at a closure a *probe*
+first sends the tenth of the solutions with the largest coefficients around a new loop (the
+far-out points are the ones monodromy misses longest), and only when it finds nothing is the
+trace test run or a fresh loop drawn for all. Once the set is closed under the loops and fresh
+loops add nothing, the count is a stabilised **lower bound**. Finally every solution is tracked
 to the actual data (:mod:`~neurovariety.critical.target`), which gives the real critical points
 and the minimum.
 
