@@ -443,31 +443,3 @@ def test_missing_engine_is_a_clear_error(monkeypatch):
     with pytest.raises(NotImplementedError, match="apt-get install singular"):
         cr.exact_critical_count((2, 1, 1), 2, engine="singular")
     assert cr.exact_critical_count((2, 1, 1), 2, seed=0).engine == "sympy"  # auto falls back
-
-
-def test_run_loops_probes_before_fresh_loops():
-    # a probe that finds a point sends it around every loop before any trace test or fresh loop;
-    # an idle probe lets the driver go on as without probes
-    from neurovariety.homotopy import run_loops
-
-    w = np.exp(2j * np.pi / 3)
-    rotate = lambda i, z: (z * w, z * w)  # noqa: E731  every loop: z -> w z
-    calls: list[int] = []
-
-    def probe(known: SolutionSet) -> int:
-        calls.append(len(known))
-        return known.add(np.array([[2.0 + 0j]]), np.array([[2.0 + 0j]])) if len(calls) == 1 else 0
-
-    known = SolutionSet(N=1, amb=1)
-    known.add(np.array([[1.0 + 0j]]), np.array([[1.0 + 0j]]))
-    tested: list[int] = []
-
-    def trace(k: SolutionSet) -> float:
-        tested.append(len(k))
-        return 0.0
-
-    state = run_loops(rotate, known, max_loops=10, stop_after=2, deadline=None, trace=trace, trace_rtol=1e-10, probe=probe)
-    assert len(state.known) == 6 and state.probes == 2 and state.probed
-    assert calls == [3, 6]  # after each closure; the second found nothing
-    assert tested == [6]  # no trace test while the probe was finding points
-    np.testing.assert_allclose(np.sort(np.abs(state.known.c.ravel())), [1, 1, 1, 2, 2, 2])

@@ -13,11 +13,8 @@ architectures. **Monodromy** (:mod:`~neurovariety.critical.monodromy`,
 :func:`~neurovariety.homotopy.run_loops`) moves ``b`` around a few fixed random triangles and
 tracks every solution around each of them once (new solutions join the queue); endpoints are
 deduplicated in *function* space and kept only where the coefficient Jacobian has full rank
-``dim V``. A path that fails is re-routed through bends of the triangle; at a closure a *probe*
-first sends the tenth of the solutions with the largest coefficients around a new loop (the
-far-out points are the ones monodromy misses longest), and only when it finds nothing is the
-trace test run or a fresh loop drawn for all. Once the set is closed under the loops and fresh
-loops add nothing, the count is a stabilised **lower bound**. Finally every solution is tracked
+``dim V``; a path that fails is re-routed through bends of its triangle. Once the set is closed
+under the loops and fresh loops add nothing, the count is a stabilised **lower bound**. Finally every solution is tracked
 to the actual data (:mod:`~neurovariety.critical.target`), which gives the real critical points
 and the minimum.
 
@@ -57,7 +54,7 @@ from ..homotopy.checkpoint import LoopCheckpoint, PathLike
 from ..network.gauge import weight_slice
 from .continuation import WeightContinuation, continue_to_weight
 from .exact import exact_critical_count
-from .monodromy import PROBE_FRACTION, StartPair, loop_probe, loop_tracker, start_pair
+from .monodromy import StartPair, loop_tracker, start_pair
 from .problem import WEIGHTS, LossProblem, WeightsKind, loss_problem
 from .result import CriticalPointsResult, ExactCount
 from .system import CriticalSystem
@@ -120,9 +117,8 @@ def _filling_result(arch: Architecture, problem: LossProblem, common: dict[str, 
 def _statement(arch: Architecture, weights: str, state: LoopState, verified_by: list[str], exact: Optional[ExactCount],
                max_loops: int, stop_after: int, timeout: Optional[float]) -> str:
     count, what = len(state.known), _WHAT[weights]
-    probes = f" and {state.probes} probes (a new loop for the {PROBE_FRACTION:.0%} largest solutions)" if state.probes else ""
-    how = (f"Monodromy found {count} critical point{'s' if count != 1 else ''} ({what} of {arch}) with {state.loops} loops"
-           f"{probes} ({state.paths} paths, {state.failed} failed during loops)")
+    how = (f"Monodromy found {count} critical point{'s' if count != 1 else ''} ({what} of {arch}) with {state.loops} loops "
+           f"({state.paths} paths, {state.failed} failed during loops)")
     if state.interrupted:
         how += "; interrupted"
     elif state.timed_out:
@@ -208,8 +204,7 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
         state = run_loops(loop_tracker(system, problem, start, rng, deadline, stats, nodes), known,
                           max_loops=max_loops, stop_after=stop_after, deadline=deadline,
                           trace=trace if verify and trace_in_loops else None, trace_rtol=TRACE_RTOL,
-                          on_loop=on_loop, on_trace=lambda st: save(st, force=True), resume=resume,
-                          probe=loop_probe(system, problem, start, rng, deadline, stats))
+                          on_loop=on_loop, on_trace=lambda st: save(st, force=True), resume=resume)
     if verify and state.trace_residual is None and not state.stopped:
         try:  # stopped at max_loops: test what we have
             state.trace_residual = trace(state.known)

@@ -27,22 +27,16 @@ from typing import Callable, Optional
 import numpy as np
 
 from ..errors import InternalError
-from ..homotopy import SolutionSet, full_rank
+from ..homotopy import full_rank
 from .problem import LossProblem, cgauss
 from .system import DETOURS, CriticalSystem, bent_route, valid_endpoints
 
-__all__ = ["StartPair", "start_pair", "random_node", "loop_tracker", "loop_probe", "LOOP_MAX_STEPS", "PROBE_FRACTION"]
+__all__ = ["StartPair", "start_pair", "random_node", "loop_tracker", "LOOP_MAX_STEPS"]
 
 #: Steps per segment after which a loop path is given up and re-routed (successful loop paths of
 #: (3,3,3), r = 2 take at most about 1,000; a path stuck at a near branch point would take the
 #: tracker's default 5,000 and still fail, while its bent route takes a few hundred).
 LOOP_MAX_STEPS = 1500
-
-#: A probe tracks this fraction of the solutions, those with the largest coefficients. The points
-#: monodromy misses longest are the far-out ones, and the loops mostly permute them among
-#: themselves: at (3,3,3), r = 2, once ~30,300 of the points were known, the top tenth by |c|
-#: gave new points at 0.76 % per path against 0.27 % for a fresh loop over all of them.
-PROBE_FRACTION = 0.1
 
 
 @dataclass
@@ -88,31 +82,6 @@ def random_node(system: CriticalSystem, problem: LossProblem, rng: np.random.Gen
     return np.asarray(problem.Q @ (cgauss(rng, system.amb) * scale))
 
 
-def _track_triangle(system: CriticalSystem, start: StartPair, route: list[np.ndarray], starts: np.ndarray,
-                    deadline: Optional[float], stats: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """Track ``starts`` around the loop ``route`` (re-routing failed paths through its bends): the
-    valid end points ``(weights, keys)``."""
-    ends, status = (np.array(a) for a in system.track(starts, route, deadline=deadline, max_steps=LOOP_MAX_STEPS))
-    stats["paths"] += len(status)
-    # a failed path may hide a solution nothing else leads to (at (3,3,3) about one in two
-    # do): re-route it through bends of the triangle's sides, a nearby loop (its end point is
-    # still a solution over b_0, which is all monodromy needs; the trace test decides)
-    for eps in DETOURS:
-        bad = np.flatnonzero(status != 0)
-        if not len(bad):
-            break
-        ends[bad], status[bad] = system.track(starts[bad], bent_route(route, eps), deadline=deadline,
-                                              max_steps=LOOP_MAX_STEPS)
-        stats["paths"] += len(bad)
-    stats["failed"] += int((status != 0).sum())
-    th, c, _ = valid_endpoints(system, ends, status, start.b)
-    return th, c
-
-
-def _triangle(system: CriticalSystem, problem: LossProblem, start: StartPair, rng: np.random.Generator) -> list[np.ndarray]:
-    return [start.b, random_node(system, problem, rng, start.scale), random_node(system, problem, rng, start.scale), start.b]
-
-
 def loop_tracker(system: CriticalSystem, problem: LossProblem, start: StartPair, rng: np.random.Generator,
                  deadline: Optional[float], stats: dict[str, int],
                  nodes: dict[int, list[np.ndarray]]) -> Callable[[int, np.ndarray], tuple[np.ndarray, np.ndarray]]:
@@ -123,22 +92,22 @@ def loop_tracker(system: CriticalSystem, problem: LossProblem, start: StartPair,
 
     def track_loop(i: int, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if i not in nodes:
-            nodes[i] = _triangle(system, problem, start, rng)
-        return _track_triangle(system, start, nodes[i], starts, deadline, stats)
+            nodes[i] = [start.b, random_node(system, problem, rng, start.scale),
+                        random_node(system, problem, rng, start.scale), start.b]
+        ends, status = (np.array(a) for a in system.track(starts, nodes[i], deadline=deadline, max_steps=LOOP_MAX_STEPS))
+        stats["paths"] += len(status)
+        # a failed path may hide a solution nothing else leads to (at (3,3,3) about one in two
+        # do): re-route it through bends of the triangle's sides, a nearby loop (its end point is
+        # still a solution over b_0, which is all monodromy needs; the trace test decides)
+        for eps in DETOURS:
+            bad = np.flatnonzero(status != 0)
+            if not len(bad):
+                break
+            ends[bad], status[bad] = system.track(starts[bad], bent_route(nodes[i], eps), deadline=deadline,
+                                                  max_steps=LOOP_MAX_STEPS)
+            stats["paths"] += len(bad)
+        stats["failed"] += int((status != 0).sum())
+        th, c, _ = valid_endpoints(system, ends, status, start.b)
+        return th, c
 
     return track_loop
-
-
-def loop_probe(system: CriticalSystem, problem: LossProblem, start: StartPair, rng: np.random.Generator,
-               deadline: Optional[float], stats: dict[str, int]) -> Callable[[SolutionSet], int]:
-    """A probe for :func:`neurovariety.homotopy.run_loops`: the :data:`PROBE_FRACTION` of the known
-    solutions with the largest coefficients, tracked around a new random triangle; returns how many
-    new solutions it added."""
-
-    def probe(known: SolutionSet) -> int:
-        norms = np.linalg.norm(known.c, axis=1)
-        top = np.argsort(-norms)[: max(1, math.ceil(PROBE_FRACTION * len(known)))]
-        th, c = _track_triangle(system, start, _triangle(system, problem, start, rng), known.theta[top], deadline, stats)
-        return known.add(c, th)
-
-    return probe

@@ -53,7 +53,7 @@ SAVE_EVERY = 60.0
 
 _FORMAT = 2
 _STATE_FIELDS = ("loops", "stable", "closed", "batches", "paths", "failed", "trace_residual", "history",
-                 "cursors", "drawn_at", "tested_at", "probes", "probed")
+                 "cursors", "drawn_at", "tested_at")
 
 PathLike = Union[str, "os.PathLike[str]"]
 

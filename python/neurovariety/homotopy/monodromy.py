@@ -55,8 +55,7 @@ class LoopState:
     nothing once every solution had travelled them, ``closed`` = every known solution was tracked
     around every loop, ``batches`` = tracker calls. ``cursors`` (per loop: solutions already tracked
     around it), ``drawn_at`` (the count when the last fresh loop was drawn) and ``tested_at`` (the
-    count at the last trace test) let :func:`run_loops` resume a saved run; ``probes`` counts the probes
-    run and ``probed`` says that one found nothing since the last fresh loop was drawn."""
+    count at the last trace test) let :func:`run_loops` resume a saved run."""
 
     known: SolutionSet
     loops: int = 0
@@ -72,8 +71,6 @@ class LoopState:
     cursors: list[int] = field(default_factory=list)
     drawn_at: int = 0
     tested_at: int = -1
-    probes: int = 0
-    probed: bool = False
 
     @property
     def stopped(self) -> bool:
@@ -113,7 +110,6 @@ def run_loops(
     on_trace: Callable[[LoopState], None] = lambda state: None,
     batch: int = BATCH,
     resume: Optional[LoopState] = None,
-    probe: Optional[Callable[[SolutionSet], int]] = None,
 ) -> LoopState:
     """Track every solution around every loop until the set is closed and ``trace`` (the trace
     test) passes at a residual ``<= trace_rtol``.
@@ -127,9 +123,6 @@ def run_loops(
     ``state.timed_out``); the solutions of the batches before are kept. ``on_loop`` is called after
     every batch, ``on_trace`` after every trace test; ``track_loop`` may record path statistics via
     its own closure. ``resume``: a saved state (its ``known`` replaces ``known``) to continue from.
-    ``probe(known)``: a cheaper search for new solutions (a new loop travelled by part of the set,
-    returning how many it added) run at a closure before the trace test; while it finds some, no
-    trace test and no fresh loop are spent, and the new solutions go around every loop first.
     """
     state = resume if resume is not None else LoopState(known, cursors=[0] * min(INITIAL_LOOPS, max_loops),
                                                         drawn_at=len(known))
@@ -151,18 +144,6 @@ def run_loops(
         if fresh and not state.closed:  # just closed (a resumed run may be closed already)
             state.stable = state.stable + 1 if len(state.known) == state.drawn_at else 0
         state.closed = True
-        if probe is not None and not state.probed:
-            try:
-                found = probe(state.known)
-            except TrackingStopped as stop:
-                state.stop(stop)
-                break
-            state.probes += 1
-            state.probed = found == 0
-            if found:
-                state.trace_residual = None
-                on_loop(state)
-                continue
         if trace is not None and _trace_due(state, stop_after):
             try:
                 state.trace_residual, state.tested_at = trace(state.known), len(state.known)
@@ -175,7 +156,7 @@ def run_loops(
         if state.stable >= (stop_after if trace is None else 2 * stop_after) or len(state.cursors) >= max_loops:
             break
         state.cursors.append(0)  # a fresh loop: every known solution travels it
-        state.drawn_at, state.probed = len(state.known), False
+        state.drawn_at = len(state.known)
     return state
 
 
