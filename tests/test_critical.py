@@ -83,7 +83,7 @@ def test_failed_loop_paths_are_rerouted_through_bends():
     # paths that fail on the straight triangle are tracked again on bent routes: every start
     # still gives a regular end point over b0, and the failures are counted only if all routes fail
     from neurovariety.critical.monodromy import loop_tracker
-    from neurovariety.critical.system import DETOURS, bent_route
+    from neurovariety.homotopy import DETOURS, bent_route
 
     arch = Architecture((2, 2, 3), 2)
     rng = np.random.default_rng(4)

@@ -27,9 +27,9 @@ from typing import Callable, Optional
 import numpy as np
 
 from ..errors import InternalError
-from ..homotopy import full_rank
+from ..homotopy import full_rank, track_rerouted
 from .problem import LossProblem, cgauss
-from .system import DETOURS, CriticalSystem, bent_route, valid_endpoints
+from .system import CriticalSystem, valid_endpoints
 
 __all__ = ["StartPair", "start_pair", "random_node", "loop_tracker", "LOOP_MAX_STEPS"]
 
@@ -88,24 +88,16 @@ def loop_tracker(system: CriticalSystem, problem: LossProblem, start: StartPair,
     """Monodromy loop ``i``: ``b_0 -> b_1 -> b_2 -> b_0`` through random nodes drawn on its first use
     (kept in ``nodes``), for :func:`neurovariety.homotopy.run_loops`; path counts accumulate in ``stats``
     (``failed``: paths that failed on the triangle and on every bent route of
-    :data:`~neurovariety.critical.system.DETOURS`)."""
+    :data:`~neurovariety.homotopy.DETOURS`)."""
 
     def track_loop(i: int, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if i not in nodes:
             nodes[i] = [start.b, random_node(system, problem, rng, start.scale),
                         random_node(system, problem, rng, start.scale), start.b]
-        ends, status = (np.array(a) for a in system.track(starts, nodes[i], deadline=deadline, max_steps=LOOP_MAX_STEPS))
-        stats["paths"] += len(status)
         # a failed path may hide a solution nothing else leads to (at (3,3,3) about one in two
-        # do): re-route it through bends of the triangle's sides, a nearby loop (its end point is
-        # still a solution over b_0, which is all monodromy needs; the trace test decides)
-        for eps in DETOURS:
-            bad = np.flatnonzero(status != 0)
-            if not len(bad):
-                break
-            ends[bad], status[bad] = system.track(starts[bad], bent_route(nodes[i], eps), deadline=deadline,
-                                                  max_steps=LOOP_MAX_STEPS)
-            stats["paths"] += len(bad)
+        # do): it is re-routed through bends of the triangle's sides, a nearby loop
+        ends, status, paths = track_rerouted(system.track, starts, nodes[i], deadline=deadline, max_steps=LOOP_MAX_STEPS)
+        stats["paths"] += paths
         stats["failed"] += int((status != 0).sum())
         th, c, _ = valid_endpoints(system, ends, status, start.b)
         return th, c

@@ -34,7 +34,7 @@ from .. import _core
 from ..architecture import Architecture
 from ..homotopy import evaluate_points, full_rank, track_points
 
-__all__ = ["CriticalSystem", "valid_endpoints", "bent_route", "GRADIENT_RTOL", "STRICT", "DETOURS"]
+__all__ = ["CriticalSystem", "valid_endpoints", "GRADIENT_RTOL", "STRICT"]
 
 #: A sliced critical point is kept when its full gradient is this small relative to its parts.
 GRADIENT_RTOL = 1e-8
@@ -42,24 +42,6 @@ GRADIENT_RTOL = 1e-8
 #: Tracker settings for a second try of paths that failed or met another path (trace lines, the
 #: continuation's last tier): short steps, a strict corrector, many steps allowed.
 STRICT: dict[str, Any] = {"max_step": 0.05, "predictor_trust": 0.02, "max_steps": 100_000}
-
-#: A path that fails on a straight segment (it passes a branch point very closely) is re-routed
-#: through :func:`bent_route` with these bends in turn. A bend stays within the segment's complex
-#: line, so only nearby branch points matter (a random node far off the segment would land on an
-#: arbitrary solution and collide with another path).
-DETOURS = (0.1, -0.1, 0.3, -0.3)
-
-
-def bent_route(nodes: Sequence[np.ndarray], eps: float) -> list[np.ndarray]:
-    """``nodes`` with every segment ``a -> b`` replaced by ``a -> a + (b - a)(1 + i eps)/2 -> b``.
-
-    >>> [complex(z[0]) for z in bent_route([np.zeros(1), np.ones(1)], 0.2)]
-    [0j, (0.5+0.1j), (1+0j)]
-    """
-    out = [nodes[0]]
-    for a, b in zip(nodes[:-1], nodes[1:]):
-        out += [a + (b - a) * (0.5 + 0.5j * eps), b]
-    return out
 
 
 class CriticalSystem:

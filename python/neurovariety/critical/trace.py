@@ -23,12 +23,12 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..homotopy import TRACE_RTOL, SolutionSet, collisions
+from ..homotopy import DETOURS, TRACE_RTOL, SolutionSet, bent_route, collisions
 from ..homotopy import trace_test as generic_trace_test
 from ..homotopy.trace import Line
 from .monodromy import random_node
 from .problem import LossProblem
-from .system import DETOURS, STRICT, CriticalSystem, bent_route, valid_endpoints
+from .system import STRICT, CriticalSystem, valid_endpoints
 
 __all__ = ["TRACE_RTOL", "trace_test"]
 
@@ -62,7 +62,7 @@ def trace_test(
     """Relative deviation of the coefficient trace from linearity along a random line through
     ``b0`` (``None`` when paths failed in every attempt). Paths that fail or meet another path are
     tracked once more with :data:`~neurovariety.critical.system.STRICT` settings (among thousands a
-    few always do), then through the bends :data:`~neurovariety.critical.system.DETOURS` in the line's complex plane; the line is
+    few always do), then through the bends :data:`~neurovariety.homotopy.DETOURS` in the line's complex plane; the line is
     given up only if that does not help.
 
     A detour may end at another solution of the fibre than the straight path would: that is

@@ -31,7 +31,7 @@ from .._progress import progress_bar
 from .._validate import optional_positive_float, positive_int
 from ..architecture import Architecture
 from ..errors import InternalError
-from ..homotopy import TRACE_RTOL, LoopState, SolutionSet, TrackingStopped, full_rank, run_loops, trace_test
+from ..homotopy import TRACE_RTOL, LoopState, SolutionSet, TrackingStopped, full_rank, run_loops, trace_test, track_rerouted
 from ..homotopy.trace import Line
 from ..network.gauge import first_column_chart
 from .system import WeightSlice, WitnessSystem, valid_witness_points, weight_slice
@@ -95,8 +95,8 @@ def _loop(system: WitnessSystem, b0: np.ndarray, scale: float, rng: np.random.Ge
     def track_loop(i: int, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if i not in nodes:  # loop i: b0 -> b1 -> b2 -> b0, random nodes drawn on its first use
             nodes[i] = [b0, scale * cgauss(rng, len(b0)), scale * cgauss(rng, len(b0)), b0]
-        ends, status = system.track(starts, nodes[i], deadline=deadline)
-        stats["paths"] += len(status)
+        ends, status, paths = track_rerouted(system.track, starts, nodes[i], deadline=deadline)
+        stats["paths"] += paths
         stats["failed"] += int((status != 0).sum())
         th, c, _ = valid_witness_points(system, ends, status, b0)
         return th, _keys(system, by_weights, th, c)
@@ -118,7 +118,7 @@ def _trace(system: WitnessSystem, b0: np.ndarray, scale: float, rng: np.random.G
 
             def line(s: complex) -> Optional[np.ndarray]:
                 bs = b0 + s * v
-                ends, status = system.track(known.theta, [b0, bs])
+                ends, status, _ = track_rerouted(system.track, known.theta, [b0, bs])
                 th, c, mask = valid_witness_points(system, ends, status, bs)
                 if not mask.all():
                     return None

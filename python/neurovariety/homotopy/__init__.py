@@ -9,7 +9,8 @@ and the tracking outcomes. The systems themselves are the Rust core's.
 from .monodromy import LoopState, run_loops
 from .solutions import DEDUP_RTOL, SolutionSet, collisions, projection_direction
 from .trace import TRACE_RTOL, trace_deviation, trace_test
-from .tracking import TrackingStopped, evaluate_points, full_rank, track_points
+from .tracking import DETOURS, TrackingStopped, bent_route, evaluate_points, full_rank, track_points, track_rerouted
 
-__all__ = ["DEDUP_RTOL", "LoopState", "SolutionSet", "TRACE_RTOL", "TrackingStopped", "collisions", "evaluate_points",
-           "full_rank", "projection_direction", "run_loops", "trace_deviation", "trace_test", "track_points"]
+__all__ = ["DEDUP_RTOL", "DETOURS", "LoopState", "SolutionSet", "TRACE_RTOL", "TrackingStopped", "bent_route", "collisions",
+           "evaluate_points", "full_rank", "projection_direction", "run_loops", "trace_deviation", "trace_test",
+           "track_points", "track_rerouted"]

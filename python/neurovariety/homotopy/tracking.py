@@ -4,18 +4,26 @@ filter of endpoints.
 >>> import numpy as np
 >>> full_rank(np.array([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]]), 2).tolist()
 [True]
+>>> [complex(z[0]) for z in bent_route([np.zeros(1), np.ones(1)], 0.2)]
+[0j, (0.5+0.1j), (1+0j)]
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
 from .. import _core
 
-__all__ = ["TrackingStopped", "full_rank", "track_points", "evaluate_points"]
+__all__ = ["TrackingStopped", "full_rank", "track_points", "evaluate_points", "bent_route", "track_rerouted", "DETOURS"]
+
+#: A path that fails on a straight segment (it passes a branch point very closely) is re-routed
+#: through :func:`bent_route` with these bends in turn. A bend stays within the segment's complex
+#: line, so only nearby branch points matter (a random node far off the segment would land on an
+#: arbitrary solution and collide with another path).
+DETOURS = (0.1, -0.1, 0.3, -0.3)
 
 
 class TrackingStopped(Exception):
@@ -65,3 +73,29 @@ def full_rank(J: np.ndarray, n: int) -> np.ndarray:
     return np.asarray(ok & (s[..., n - 1] > 1e-11 * s[..., 0]) & np.isfinite(s).all(axis=-1))
 
 
+def bent_route(nodes: Sequence[np.ndarray], eps: float) -> list[np.ndarray]:
+    """``nodes`` with every segment ``a -> b`` replaced by ``a -> a + (b - a)(1 + i eps)/2 -> b``."""
+    out = [nodes[0]]
+    for a, b in zip(nodes[:-1], nodes[1:]):
+        out += [a + (b - a) * (0.5 + 0.5j * eps), b]
+    return out
+
+
+def track_rerouted(track: Callable[..., tuple[np.ndarray, np.ndarray]], starts: np.ndarray, route: Sequence[np.ndarray],
+                   **options: Any) -> tuple[np.ndarray, np.ndarray, int]:
+    """``track(starts, route, **options)`` (a system's ``track``), then the paths that failed again
+    through each bent route of :data:`DETOURS` in turn: ``(ends, status, paths tracked)``.
+
+    A bent route is another path between the same end parameters, so a re-routed end point is still
+    a solution there (of a loop: over its base point), possibly another one than the straight
+    route's.
+    """
+    ends, status = (np.array(a) for a in track(starts, route, **options))
+    paths = len(status)
+    for eps in DETOURS:
+        bad = np.flatnonzero(status != 0)
+        if not len(bad):
+            break
+        ends[bad], status[bad] = track(starts[bad], bent_route(route, eps), **options)
+        paths += len(bad)
+    return ends, status, paths
