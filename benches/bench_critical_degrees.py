@@ -15,6 +15,12 @@ With ``--checkpoint DIR`` monodromy is saved as it runs and resumed by the next 
 directory; the seconds column is then this call's, and the monodromy seconds it reused are shown
 after it. Within one run the data row reuses the generic row's monodromy of the same architecture
 (the continuation's generic weight is that of ``weights="generic"`` with the same seed).
+
+``benches/checkpoints/`` holds the (3,3,3), r = 2 generic-weight monodromy of seed 0 as far as it
+has got (it takes longer than one working session on 2 cores); continue it with
+
+    flock /tmp/nv-bench.lock python benches/bench_critical_degrees.py --timeout 200000
+        --checkpoint benches/checkpoints --case 3,3,3:generic --case 3,3,3:data   (one command)
 """
 
 from __future__ import annotations
