@@ -14,8 +14,8 @@ architectures. **Monodromy** (:mod:`~neurovariety.critical.monodromy`,
 tracks every solution around each of them once (new solutions join the queue); endpoints are
 deduplicated in *function* space and kept only where the coefficient Jacobian has full rank
 ``dim V``; a path that fails is re-routed through bends of its triangle. Once the set is closed
-under the loops and fresh loops add nothing, the count is a stabilised **lower bound**. Finally every solution is tracked
-to the actual data (:mod:`~neurovariety.critical.target`), which gives the real critical points
+under the loops and fresh loops add nothing, the count is a stabilised **lower bound**. Finally
+every solution is tracked to the actual data (:mod:`~neurovariety.critical.target`), which gives the real critical points
 and the minimum.
 
 **Verification.** ``verified`` is true only when completeness is confirmed: by the *trace test*
@@ -164,9 +164,11 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
     run is saved as it goes and resumed from there (:mod:`neurovariety.homotopy.checkpoint`); what was
     resumed is appended to ``log``."""
     settings = (max_loops, stop_after, verify, trace_in_loops)
+    def coefficients(theta: np.ndarray) -> np.ndarray:  # the keys of a checkpoint's weights
+        return system.evaluate(theta, np.zeros(system.amb))[1]
+
     saver = None if checkpoint is None else LoopCheckpoint(checkpoint, "monodromy", _problem_key(system, settings),
-                                                           N=system.P, amb=system.amb, keys_of=lambda th: system.evaluate(
-                                                               th, np.zeros(system.amb))[1])
+                                                           N=system.P, amb=system.amb, keys_of=coefficients)
     saved = saver.load(rng) if saver is not None else None
     earlier = 0.0 if saved is None else saved.seconds
     entry: dict[str, Any] = {"stage": label, "file": None if saver is None else str(saver.path),

@@ -62,8 +62,8 @@ def trace_test(
     """Relative deviation of the coefficient trace from linearity along a random line through
     ``b0`` (``None`` when paths failed in every attempt). Paths that fail or meet another path are
     tracked once more with :data:`~neurovariety.critical.system.STRICT` settings (among thousands a
-    few always do), then through the bends :data:`~neurovariety.homotopy.DETOURS` in the line's complex plane; the line is
-    given up only if that does not help.
+    few always do), then through the bends :data:`~neurovariety.homotopy.DETOURS` in the line's
+    complex plane; the line is given up only if that does not help.
 
     A detour may end at another solution of the fibre than the straight path would: that is
     harmless. For a complete set the ``count`` distinct end points are the whole fibre whatever
