@@ -60,12 +60,17 @@ def test_rust_coefficients_match_numpy(arch, seed):
         assert full_rank(J, dim)[0]
 
 
-def test_start_pair_is_critical_and_tracking_returns_solutions():
-    arch = Architecture((2, 2, 3), 2)
-    rng = np.random.default_rng(3)
-    prob = loss_problem(arch, "generic", None, rng, 3)
+def _generic_start(widths, r, seed):
+    """A generic-weight problem, its critical system, a start pair and the random stream they used."""
+    arch = Architecture(widths, r)
+    rng = np.random.default_rng(seed)
+    prob = loss_problem(arch, "generic", None, rng, seed)
     system = CriticalSystem(arch, prob.Q)
-    start = start_pair(system, prob, rng)
+    return prob, system, start_pair(system, prob, rng), rng
+
+
+def test_start_pair_is_critical_and_tracking_returns_solutions():
+    prob, system, start, rng = _generic_start((2, 2, 3), 2, 3)
     theta0, b0, scale = start.theta, start.b, start.scale
     f, _, _ = system.evaluate(theta0[None], b0)
     assert np.linalg.norm(f) < 1e-10
@@ -85,11 +90,7 @@ def test_failed_loop_paths_are_rerouted_through_bends():
     from neurovariety.critical.monodromy import loop_tracker
     from neurovariety.homotopy import DETOURS, bent_route
 
-    arch = Architecture((2, 2, 3), 2)
-    rng = np.random.default_rng(4)
-    prob = loss_problem(arch, "generic", None, rng, 4)
-    system = CriticalSystem(arch, prob.Q)
-    start = start_pair(system, prob, rng)
+    prob, system, start, rng = _generic_start((2, 2, 3), 2, 4)
     routes: list[int] = []
     real_track = system.track
 
@@ -112,6 +113,7 @@ def test_failed_loop_paths_are_rerouted_through_bends():
     assert np.abs(f).max() < 1e-9
     bent = bent_route([start.b, 2 * start.b], DETOURS[0])
     assert np.allclose(bent[1], start.b * (1.5 + 0.5j * DETOURS[0]))
+
 
 def test_bad_core_input_is_rejected():
     q = np.eye(9, dtype=complex)
@@ -192,11 +194,7 @@ def test_per_layer_exponents_and_depth():
 
 
 def test_trace_test_detects_a_missing_solution():
-    arch = Architecture((2, 1, 1), 3)
-    rng = np.random.default_rng(5)
-    prob = loss_problem(arch, "generic", None, rng, 5)
-    system = CriticalSystem(arch, prob.Q)
-    start = start_pair(system, prob, rng)
+    prob, system, start, rng = _generic_start((2, 1, 1), 3, 5)
     theta0, c0, b0, scale = start.theta, start.c, start.b, start.scale
     known = SolutionSet(system.N, system.amb)
     known.add(c0[None], theta0[None])
