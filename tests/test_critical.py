@@ -209,6 +209,30 @@ def test_trace_test_detects_a_missing_solution():
     assert trace_test(system, prob, partial, b0, scale, rng) > 1e3 * cr.TRACE_RTOL
 
 
+def test_trace_test_waits_for_a_fresh_loop_that_adds_nothing():
+    """Loops on 2,000 integer 'solutions': the two initial loops fix them, fresh loop 2 adds one
+    (0.05 % of the set) and loop 3 another; only the idle loop 4 earns a second trace test."""
+    from neurovariety.homotopy import run_loops
+
+    def track_loop(i, starts):
+        keys = starts.copy()
+        if i in (2, 3):
+            keys[starts.real == 0] = 1998 + i  # 0 -> 2000 around loop 2, 2001 around loop 3
+        return keys, keys
+
+    known = SolutionSet(1, 1)
+    known.add(np.arange(2000, dtype=complex)[:, None], np.arange(2000, dtype=complex)[:, None])
+    tested = []
+
+    def trace(s):
+        tested.append(len(s))
+        return 0.0 if len(s) == 2002 else 1.0
+
+    state = run_loops(track_loop, known, max_loops=10, stop_after=2, deadline=None, trace=trace, trace_rtol=1e-10)
+    assert tested == [2000, 2002]
+    assert (len(state.known), state.loops, state.stable) == (2002, 5, 1)
+
+
 @pytest.mark.parametrize("r", [2, 3])
 @pytest.mark.parametrize("weights", ["generic", "unit", "data"])
 def test_exact_count_agrees_with_monodromy(r, weights):

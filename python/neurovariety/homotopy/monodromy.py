@@ -34,7 +34,7 @@ import numpy as np
 from .solutions import SolutionSet
 from .tracking import TrackingStopped
 
-__all__ = ["LoopState", "run_loops", "INITIAL_LOOPS", "BATCH", "TRACE_MAX_GAIN"]
+__all__ = ["LoopState", "run_loops", "INITIAL_LOOPS", "BATCH"]
 
 #: ``track_loop(i, starts) -> (weights, keys)``: the valid endpoints of ``starts`` around loop ``i``.
 LoopTracker = Callable[[int, np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -44,9 +44,6 @@ INITIAL_LOOPS = 2
 
 #: At most this many solutions are tracked in one call (new ones then join the queue early).
 BATCH = 2048
-
-#: A closure after a fresh loop that added more than this fraction of the set skips the trace test.
-TRACE_MAX_GAIN = 1e-3
 
 
 @dataclass
@@ -115,8 +112,8 @@ def run_loops(
     test) passes at a residual ``<= trace_rtol``.
 
     Starts with :data:`INITIAL_LOOPS` loops. Each time the set is closed: the test runs (when the
-    count changed since the last test and the last fresh loop added at most :data:`TRACE_MAX_GAIN`
-    of the set, or after every ``stop_after`` idle fresh loops); if it fails
+    count changed since the last test and no fresh loop has added a solution since, or after every
+    ``stop_after`` idle fresh loops); if it fails
     a fresh loop is drawn, up to ``max_loops`` loops and ``2 * stop_after`` idle ones. ``trace=None``
     stops after ``stop_after`` idle fresh loops. Ctrl-C or the ``deadline`` (``time.monotonic()``)
     stop the batch in flight (:class:`TrackingStopped` from the tracker; ``state.interrupted`` /
@@ -161,11 +158,13 @@ def run_loops(
 
 
 def _trace_due(state: LoopState, stop_after: int) -> bool:
-    """Run the trace test now (the set is closed)? When the count changed since the last test,
-    unless the last fresh loop grew the set by more than :data:`TRACE_MAX_GAIN` (it is then almost
-    surely still incomplete, and a trace test tracks every solution along two segments, at 30,000
-    points about as long as a loop); and after every ``stop_after`` idle fresh loops."""
+    """Run the trace test now (the set is closed)? When the count changed since the last test and
+    the last fresh loop (if any) added nothing; and after every ``stop_after`` idle fresh loops.
+
+    A fresh loop that added solutions is evidence of more missing ones: in the tail of (3,3,3),
+    r = 2 (30,500 points) fresh loops added 7, 6, 1, 5 and each trace test in between failed while
+    costing as much as most of a loop (it tracks every solution along two segments)."""
     if len(state.known) == state.tested_at:
         return bool(state.stable and state.stable % stop_after == 0)
     fresh = len(state.cursors) > INITIAL_LOOPS
-    return not fresh or len(state.known) - state.drawn_at <= TRACE_MAX_GAIN * state.drawn_at
+    return not fresh or len(state.known) == state.drawn_at
