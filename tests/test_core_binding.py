@@ -146,7 +146,18 @@ def test_tiny_timeout_returns_untracked_paths_with_status_5():
     assert "timed_out=True" in repr(res)
 
 
-def test_keyboard_interrupt_stops_tracking_promptly():
+@pytest.fixture
+def python_sigint():
+    """Python's own SIGINT handler for the test: a runner started in the background by a
+    non-interactive shell inherits SIGINT ignored, and ``interrupt_main`` then does nothing."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_keyboard_interrupt_stops_tracking_promptly(python_sigint):
     import _thread
     import threading
 
