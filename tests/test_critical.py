@@ -115,6 +115,36 @@ def test_failed_loop_paths_are_rerouted_through_bends():
     assert np.allclose(bent[1], start.b * (1.5 + 0.5j * DETOURS[0]))
 
 
+def test_conjugation_loop_permutes_the_complete_solution_set():
+    # over a real node the critical points are closed under conjugation, so b0 -> b_r, conj,
+    # b_r -> b0 maps the 39 generic critical points of (2,2,3) onto themselves (every other
+    # fresh loop of a real system is such a loop; a sliced, complex system has none)
+    from neurovariety.critical.monodromy import is_conjugation_loop, loop_tracker
+    from neurovariety.network.gauge import weight_slice
+
+    prob, system, start, rng = _generic_start((2, 2, 3), 2, 3)
+    stats, nodes = {"paths": 0, "failed": 0}, {}
+    track_loop = loop_tracker(system, prob, start, rng, None, stats, nodes)
+    known = SolutionSet(system.P, system.amb)
+    known.add(start.c[None], start.theta[None])
+    for _ in range(30):  # three triangles until all 39 are found
+        for i in (0, 1, 2):
+            theta, c = track_loop(i, known.theta_rows(0, len(known)))
+            known.add(c, theta)
+        if len(known) == 39:
+            break
+    assert len(known) == 39
+    assert [is_conjugation_loop(system, i) for i in range(7)] == [False] * 3 + [True, False, True, False]
+    theta, c = track_loop(3, known.theta_rows(0, len(known)))
+    assert len(nodes[3]) == 2 and not np.any(nodes[3][1].imag) and np.abs(nodes[3][0] - start.b).max() == 0
+    assert len(theta) == 39 and stats["failed"] == 0
+    image = SolutionSet(system.P, system.amb)
+    image.add(c, theta)
+    assert len(image) == 39 and not known.add(c, theta)  # a bijection onto the known set
+    sliced = CriticalSystem(system.arch, prob.Q, weight_slice(system.arch, 5, rng))
+    assert not is_conjugation_loop(sliced, 3)
+
+
 def test_bad_core_input_is_rejected():
     q = np.eye(9, dtype=complex)
     system = _core.CriticalSystem([2, 2, 3], [2], q)

@@ -13,7 +13,9 @@ architectures. **Monodromy** (:mod:`~neurovariety.critical.monodromy`,
 :func:`~neurovariety.homotopy.run_loops`) moves ``b`` around a few fixed random triangles and
 tracks every solution around each of them once (new solutions join the queue); endpoints are
 deduplicated in *function* space and kept only where the coefficient Jacobian has full rank
-``dim V``; a path that fails is re-routed through bends of its triangle. Once the set is closed
+``dim V``; a path that fails is re-routed through bends of its triangle. For a real system every
+other fresh loop is a *conjugation loop* through a real node (there the critical set is closed
+under complex conjugation). Once the set is closed
 under the loops and fresh loops add nothing, the count is a stabilised **lower bound**. Finally
 every solution is tracked to the actual data (:mod:`~neurovariety.critical.target`), which gives the real critical points
 and the minimum.

@@ -6,6 +6,14 @@ random complex nodes ``b = Q u`` (random *targets* ``u`` keep the critical point
 the data even for an ill-conditioned ``Q``) permute the solutions over ``b_0``; the solutions
 with full-rank Jacobian form one irreducible family, so the loops find every critical point.
 
+When the system is real (no weight slice: ``Q`` is real), every other fresh loop is a
+*conjugation loop* ``b_0 -> b_r``, ``theta -> conj(theta)``, ``b_r -> b_0`` through a random real
+node ``b_r``: over a real parameter the critical points are closed under complex conjugation, so
+this is another bijection of the solutions over ``b_0`` (not a monodromy permutation), at two
+segments per path instead of three. In the tail of (3,3,3), r = 2 the missing points were
+near-isotropic ones (``c^T Q c`` close to 0) that triangles rarely reach; conjugation keeps that
+class and mixes it differently. The trace test, not the loops, decides completeness.
+
 >>> import numpy as np
 >>> from neurovariety.architecture import Architecture
 >>> from neurovariety.critical.problem import loss_problem
@@ -28,10 +36,11 @@ import numpy as np
 
 from ..errors import InternalError
 from ..homotopy import full_rank, track_rerouted
+from ..homotopy.monodromy import INITIAL_LOOPS
 from .problem import LossProblem, cgauss
 from .system import CriticalSystem, valid_endpoints
 
-__all__ = ["StartPair", "start_pair", "random_node", "loop_tracker", "LOOP_MAX_STEPS"]
+__all__ = ["StartPair", "start_pair", "random_node", "loop_tracker", "is_conjugation_loop", "LOOP_MAX_STEPS"]
 
 #: Steps per segment after which a loop path is given up and re-routed (successful loop paths of
 #: (3,3,3), r = 2 take at most about 1,000; a path stuck at a near branch point would take the
@@ -82,21 +91,51 @@ def random_node(system: CriticalSystem, problem: LossProblem, rng: np.random.Gen
     return np.asarray(problem.Q @ (cgauss(rng, system.amb) * scale))
 
 
+def random_real_node(system: CriticalSystem, problem: LossProblem, rng: np.random.Generator, scale: float) -> np.ndarray:
+    """A random real parameter ``b = Q u`` for a real Gaussian target ``u`` (a conjugation loop's node)."""
+    return np.asarray(problem.Q @ (rng.standard_normal(system.amb) * scale) + 0j)
+
+
+def is_conjugation_loop(system: CriticalSystem, i: int) -> bool:
+    """Is fresh loop ``i`` a conjugation loop? Every other fresh one (from loop 3 on) of a real system."""
+    return system.slice is None and not np.any(system.Q.imag) and i > INITIAL_LOOPS and i % 2 == 1
+
+
+def _conjugation_track(system: CriticalSystem, starts: np.ndarray, route: list[np.ndarray],
+                       deadline: Optional[float]) -> tuple[np.ndarray, np.ndarray, int]:
+    """``starts`` over ``b_0`` to the real ``b_r``, conjugated, and back: ``(ends, status, paths)``."""
+    b0, br = route
+    mid, status, paths = track_rerouted(system.track, starts, [b0, br], deadline=deadline, max_steps=LOOP_MAX_STEPS)
+    ok = np.flatnonzero(status == 0)
+    ends = np.array(starts, dtype=complex)
+    back, back_status, more = track_rerouted(system.track, np.conj(mid[ok]), [br, b0], deadline=deadline,
+                                             max_steps=LOOP_MAX_STEPS)
+    ends[ok], status[ok] = back, back_status
+    return ends, status, paths + more
+
+
 def loop_tracker(system: CriticalSystem, problem: LossProblem, start: StartPair, rng: np.random.Generator,
                  deadline: Optional[float], stats: dict[str, int],
                  nodes: dict[int, list[np.ndarray]]) -> Callable[[int, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Monodromy loop ``i``: ``b_0 -> b_1 -> b_2 -> b_0`` through random nodes drawn on its first use
     (kept in ``nodes``), for :func:`neurovariety.homotopy.run_loops`; path counts accumulate in ``stats``
     (``failed``: paths that failed on the triangle and on every bent route of
-    :data:`~neurovariety.homotopy.DETOURS`)."""
+    :data:`~neurovariety.homotopy.DETOURS`). Loops with two nodes ``[b_0, b_r]`` are conjugation
+    loops (:func:`is_conjugation_loop`)."""
 
     def track_loop(i: int, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if i not in nodes:
+        if i not in nodes and is_conjugation_loop(system, i):
+            nodes[i] = [start.b, random_real_node(system, problem, rng, start.scale)]
+        elif i not in nodes:
             nodes[i] = [start.b, random_node(system, problem, rng, start.scale),
                         random_node(system, problem, rng, start.scale), start.b]
-        # a failed path may hide a solution nothing else leads to (at (3,3,3) about one in two
-        # do): it is re-routed through bends of the triangle's sides, a nearby loop
-        ends, status, paths = track_rerouted(system.track, starts, nodes[i], deadline=deadline, max_steps=LOOP_MAX_STEPS)
+        if len(nodes[i]) == 2:
+            ends, status, paths = _conjugation_track(system, starts, nodes[i], deadline)
+        else:
+            # a failed path may hide a solution nothing else leads to (at (3,3,3) about one in two
+            # do): it is re-routed through bends of the triangle's sides, a nearby loop
+            ends, status, paths = track_rerouted(system.track, starts, nodes[i], deadline=deadline,
+                                                 max_steps=LOOP_MAX_STEPS)
         stats["paths"] += paths
         stats["failed"] += int((status != 0).sum())
         th, c, _ = valid_endpoints(system, ends, status, start.b)
