@@ -78,6 +78,21 @@ def test_checkpoint_of_another_problem_is_refused(tmp_path):
         other.load(np.random.default_rng(0))
 
 
+def test_checkpoint_survives_last_bit_differences_of_its_key(tmp_path):
+    # the weight matrix comes from the seed through LAPACK, whose builds differ in the last bits
+    Q = np.array([[0.6, -0.8], [0.8, 0.6]]) + 0j
+    ck, _ = _saved(tmp_path, Q)
+    nudged = LoopCheckpoint(tmp_path, "demo", {"Q": Q + 3e-17j + 2e-16}, N=2, amb=2, keys_of=_keys)
+    assert nudged.path == ck.path
+    saved = nudged.load(np.random.default_rng(0))
+    assert saved is not None and saved.state.cursors == [1, 1]
+    moved = LoopCheckpoint(tmp_path, "demo", {"Q": Q + 1e-6}, N=2, amb=2, keys_of=_keys)
+    assert moved.path != ck.path
+    ck.path.rename(moved.path)
+    with pytest.raises(InvalidInputError, match="another problem"):
+        moved.load(np.random.default_rng(0))
+
+
 def test_checkpoint_must_be_a_directory_and_readable(tmp_path):
     not_dir = tmp_path / "file"
     not_dir.write_text("x")

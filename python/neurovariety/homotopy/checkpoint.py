@@ -10,7 +10,10 @@ of the same problem resumes where the last one stopped; a finished run is return
 The file is named by a hash of the problem's *key arrays* (for critical points: architecture,
 weight matrix, slice, loop settings), and the arrays are stored and compared on loading, so a
 checkpoint is never applied to another problem: different problems simply use different files in
-the same directory.
+the same directory. Floating-point keys are hashed rounded to :data:`KEY_DIGITS` decimals and
+compared to ``10**-KEY_DIGITS``: they are drawn from the seed through LAPACK, whose builds differ in
+the last bits (a numpy upgrade moved the (3,3,3) weight matrix by 3e-17), and such a difference
+must not orphan hours of monodromy.
 
 Only the weights of the solutions are stored (compressed); their keys (coefficient vectors) are
 recomputed on loading by the caller's ``keys_of``, which halves the file: (3,3,3), r = 2 with
@@ -46,10 +49,13 @@ from ..errors import InvalidInputError
 from .monodromy import LoopState
 from .solutions import SolutionSet
 
-__all__ = ["LoopCheckpoint", "Saved", "SAVE_EVERY"]
+__all__ = ["LoopCheckpoint", "Saved", "SAVE_EVERY", "KEY_DIGITS"]
 
 #: Seconds between two saves of a running monodromy.
 SAVE_EVERY = 60.0
+
+#: Decimals to which floating-point key arrays are hashed and compared.
+KEY_DIGITS = 9
 
 _FORMAT = 2
 _STATE_FIELDS = ("loops", "stable", "closed", "batches", "paths", "failed", "trace_residual", "history",
@@ -75,8 +81,19 @@ def _problem_hash(label: str, key: dict[str, np.ndarray]) -> str:
     for name in sorted(key):
         a = np.ascontiguousarray(key[name])
         digest.update(f"{name}:{a.dtype.str}:{a.shape}".encode())
+        if np.issubdtype(a.dtype, np.inexact):
+            # + 0.0 turns the -0.0 that rounding may leave into 0.0, which hashes the same
+            a = np.ascontiguousarray(np.round(a, KEY_DIGITS) + 0.0)
         digest.update(a.tobytes())
     return digest.hexdigest()[:16]
+
+
+def _same_key(saved: np.ndarray, current: np.ndarray) -> bool:
+    if saved.shape != current.shape or saved.dtype != current.dtype:
+        return False
+    if np.issubdtype(current.dtype, np.inexact):
+        return bool(np.all(np.abs(saved - current) <= 10.0 ** -KEY_DIGITS))
+    return bool(np.array_equal(saved, current))
 
 
 class LoopCheckpoint:
@@ -112,7 +129,7 @@ class LoopCheckpoint:
             raise InvalidInputError(f"{self.path}: unreadable checkpoint ({exc}); remove it to start afresh") from None
         meta = json.loads(str(arrays.pop("meta")))
         if meta.get("format") != _FORMAT or not all(
-                f"key_{name}" in arrays and np.array_equal(arrays[f"key_{name}"], a) for name, a in self.key.items()):
+                f"key_{name}" in arrays and _same_key(arrays[f"key_{name}"], a) for name, a in self.key.items()):
             raise InvalidInputError(f"{self.path} belongs to another problem or format; remove it to start afresh")
         known = SolutionSet(self.N, self.amb)
         theta = arrays.pop("theta")
