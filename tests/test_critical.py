@@ -115,6 +115,33 @@ def test_failed_loop_paths_are_rerouted_through_bends():
     assert np.allclose(bent[1], start.b * (1.5 + 0.5j * DETOURS[0]))
 
 
+def test_rerouting_retries_straight_with_strict_settings_then_bends_and_honours_the_failed_predicate():
+    # the trace test's order: the straight route with the retry settings first, then the bends, each
+    # time only on the rows ``failed`` marks (it sees every row, as a collision test must)
+    from neurovariety.homotopy import DETOURS, track_rerouted
+
+    calls: list[tuple[int, int, bool]] = []
+
+    def fake_track(starts, nodes, strict=False):
+        calls.append((len(starts), len(nodes), strict))
+        ends = np.asarray(starts, dtype=complex) + len(nodes) + (10 if strict else 0)
+        return ends, np.zeros(len(starts), dtype=np.int64)
+
+    def failed(ends, status):  # rows 0 and 1 fail until a bent route (3 nodes) reaches them
+        return (ends[:, 0].real < 3) & (np.arange(len(ends)) < 2) | (ends[:, 0].real == 12)
+
+    starts = np.zeros((4, 1), dtype=complex)
+    ends, status, paths = track_rerouted(fake_track, starts, [np.zeros(1), np.ones(1)], failed=failed,
+                                         retry={"strict": True})
+    # straight (4 rows), straight strict on the 2 failing (they land on 12: still failed), one bend strict
+    assert calls == [(4, 2, False), (2, 2, True), (2, 3, True)]
+    assert paths == 8 and (status == 0).all()
+    assert ends[:, 0].real.tolist() == [13, 13, 2, 2]
+    calls.clear()
+    track_rerouted(fake_track, starts, [np.zeros(1), np.ones(1)], failed=lambda e, s: np.ones(len(e), dtype=bool))
+    assert [c[1] for c in calls] == [2] + [3] * len(DETOURS)  # without ``retry``: straight once, then every bend
+
+
 def test_conjugation_loop_permutes_the_complete_solution_set():
     # over a real node the critical points are closed under conjugation, so b0 -> b_r, conj,
     # b_r -> b0 maps the 39 generic critical points of (2,2,3) onto themselves (every other

@@ -136,11 +136,16 @@ def test_a_path_judged_diverging_is_resolved_by_tracking_the_known_point_back():
     theta[lost], c[lost] = np.nan, np.nan
     diverging = np.zeros(res.count, dtype=bool)
     diverging[lost] = True
-    resolved, tracked = _match_backwards(system, found, near, (p1, p_near), theta, c, diverging, None)
-    assert (resolved, tracked) == (2, 2) and not diverging.any()
+    resolved, tracked, why = _match_backwards(system, found, near, (p1, p_near), theta, c, diverging, None)
+    assert (resolved, tracked, why) == (2, 2, {}) and not diverging.any()
     assert np.allclose(c, found.c) and np.isfinite(theta).all()
     # nothing is missing: nothing is tracked, nothing changes
-    assert _match_backwards(system, found, near, (p1, p_near), theta, c, diverging, None) == (0, 0)
+    assert _match_backwards(system, found, near, (p1, p_near), theta, c, diverging, None) == (0, 0, {})
+    # path 3 jumped to point 5: point 3 lands on a path with another regular end, and says so
+    theta[3], c[3] = found.theta[5], found.c[5]
+    resolved, tracked, why = _match_backwards(system, found, near, (p1, p_near), theta, c, diverging, None)
+    assert (resolved, tracked) == (0, 1) and why == {"landed on a path that ends at another point": 1}
+    assert np.allclose(c[3], found.c[5])  # a claimed end is never overwritten
 
 
 @pytest.mark.slow

@@ -34,18 +34,18 @@ test like every other critical point.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 import numpy as np
 
 from .._progress import progress_bar
-from ..homotopy import DEDUP_RTOL, TRACE_RTOL, SolutionSet, collisions
+from ..homotopy import DEDUP_RTOL, DETOURS, TRACE_RTOL, SolutionSet, bent_route, collisions
 from .problem import cgauss
 from .system import STRICT, CriticalSystem, valid_endpoints
 from .target import CAREFUL
 
-__all__ = ["Continuation", "WeightContinuation", "continue_to_weight", "NEAR", "ENDGAME", "GROWTH"]
+__all__ = ["Continuation", "WeightContinuation", "continue_to_weight", "NEAR", "ENDGAME", "GROWTH", "MISSED_REASONS"]
 
 #: ``p_near`` lies this fraction of the last segment's length from the target.
 NEAR = 1e-2
@@ -67,7 +67,8 @@ class Continuation:
     target; ``starts`` paths, ``near`` distinct regular points at ``p_near`` (after ``routes - 1``
     monodromy loops there), of which ``diverging`` diverge, ``unresolved`` neither diverge nor end
     regular, and the rest are the end points (``backward`` of them identified by tracking a
-    point monodromy found at the target back to ``p_near``; ``missed`` such points reached by no path)."""
+    point monodromy found at the target back to ``p_near``; ``missed`` such points reached by no path,
+    ``missed_reasons`` why, see :data:`MISSED_REASONS`)."""
 
     theta: np.ndarray
     c: np.ndarray
@@ -79,6 +80,7 @@ class Continuation:
     routes: int
     backward: int = 0
     missed: int = 0
+    missed_reasons: dict[str, int] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -124,6 +126,7 @@ class WeightContinuation:
                 "reached": None if run is None else len(run.c), "diverging": None if run is None else run.diverging,
                 "unresolved": None if run is None else run.unresolved, "routes": None if run is None else run.routes,
                 "backward": None if run is None else run.backward,
+                "missed_reasons": None if run is None else dict(run.missed_reasons),
                 "verified": self.verified}
 
     def sentence(self) -> str:
@@ -147,7 +150,11 @@ class WeightContinuation:
         if run.unresolved:
             out += f"; {run.unresolved} paths neither end regular nor diverge"
         if self.missed:
-            out += f"; {self.missed} points found by monodromy were not reached (inconsistent: not verified)"
+            out += f"; {self.missed} points found by monodromy were not reached (inconsistent: not verified"
+            if run.missed_reasons:
+                out += "; tracked back to the generic parameter: " + ", ".join(
+                    f"{n} {why}" for why, n in run.missed_reasons.items())
+            out += ")"
         else:
             out += f"; all {self.found} points monodromy found at the actual weight are among them"
         return out + "."
@@ -294,16 +301,17 @@ def continue_to_weight(
             bar.set_postfix(regular=len(near), of=count)
         diverging, th_end, c_end, n = _endgame(system, near.theta, p_near, p_mid, p1, deadline, lambda: bar.update(1))
         paths += n
-        backward = 0
+        backward, why = 0, dict[str, int]()
         if found is not None and len(found):
-            backward, n = _match_backwards(system, found, near, (p1, p_near), th_end, c_end, diverging, deadline)
+            backward, n, why = _match_backwards(system, found, near, (p1, p_near), th_end, c_end, diverging, deadline)
             paths += n
     done = np.isfinite(c_end).all(axis=1)
     done[collisions(c_end)] = False  # two paths meeting at one regular point: path jumping
     unresolved = len(done) - int(done.sum()) - int(diverging.sum())
     missed = 0 if found is None else len(_not_reached(system, found, th_end[done], c_end[done]))
     return Continuation(theta=th_end[done], c=c_end[done], starts=count, near=len(near), diverging=int(diverging.sum()),
-                        unresolved=unresolved, paths=paths, routes=routes, backward=backward, missed=missed)
+                        unresolved=unresolved, paths=paths, routes=routes, backward=backward, missed=missed,
+                        missed_reasons=why)
 
 
 def _not_reached(system: CriticalSystem, found: SolutionSet, theta: np.ndarray, c: np.ndarray) -> list[int]:
@@ -315,23 +323,49 @@ def _not_reached(system: CriticalSystem, found: SolutionSet, theta: np.ndarray, 
 
 
 def _match_backwards(system: CriticalSystem, found: SolutionSet, near: SolutionSet, segment: tuple[np.ndarray, np.ndarray],
-                     theta: np.ndarray, c: np.ndarray, diverging: np.ndarray, deadline: Optional[float]) -> tuple[int, int]:
-    """Track the points of ``found`` that no path reached back along ``segment = (p1, p_near)``; where one
-    lands on a point of ``near`` whose path has no regular end, that path ends at it (``theta``, ``c``
-    and ``diverging`` are updated in place). Returns ``(paths resolved, paths tracked)``."""
+                     theta: np.ndarray, c: np.ndarray, diverging: np.ndarray, deadline: Optional[float]
+                     ) -> tuple[int, int, dict[str, int]]:
+    """Track the points of ``found`` that no path reached back along ``segment = (p1, p_near)``
+    (straight, then the failures on the bends :data:`~neurovariety.homotopy.DETOURS` with strict
+    settings); where one lands on a point of ``near`` whose path has no regular end, that path ends
+    at it (``theta``, ``c`` and ``diverging`` are updated in place). Returns ``(paths resolved,
+    paths tracked, why the others stayed unmatched)``: :data:`MISSED_REASONS` with their counts."""
     missing = _not_reached(system, found, theta, c)
     if not missing:
-        return 0, 0
-    _, landed, ok_back, paths = _track_valid(system, found.theta[missing], list(segment), deadline)
+        return 0, 0, {}
+    landed, ok_back, paths = _land_backwards(system, found.theta[missing], list(segment), deadline)
     near_c = near.c
-    resolved = 0
+    resolved, why = 0, dict.fromkeys(MISSED_REASONS, 0)
     for i, ci, ok_i in zip(missing, landed, ok_back):
         if not ok_i:
+            why["backward path failed"] += 1
             continue
         dist = np.linalg.norm(near_c - ci, axis=1)
         j = int(np.argmin(dist))
-        close = dist[j] <= DEDUP_RTOL * max(float(np.linalg.norm(ci)), 1e-300)
-        if close and not np.isfinite(c[j]).all():  # a path without a regular end: it ends here
+        if dist[j] > DEDUP_RTOL * max(float(np.linalg.norm(ci)), 1e-300):
+            why["landed on no point of the generic parameter"] += 1
+        elif np.isfinite(c[j]).all():  # two paths claim one end: one of them jumped
+            why["landed on a path that ends at another point"] += 1
+        else:  # a path without a regular end: it ends here
             theta[j], c[j], diverging[j] = found.theta[i], found.c[i], False
             resolved += 1
-    return resolved, paths
+    return resolved, paths, {k: v for k, v in why.items() if v}
+
+
+#: Why a point monodromy found at the target was matched to no path (``Continuation.missed_reasons``).
+MISSED_REASONS = ("backward path failed", "landed on no point of the generic parameter",
+                  "landed on a path that ends at another point")
+
+
+def _land_backwards(system: CriticalSystem, starts: np.ndarray, segment: list[np.ndarray],
+                    deadline: Optional[float]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Coefficients where ``starts`` land at the end of ``segment`` (straight with every tier, then
+    the failures on each bent route with strict settings), whether they did, and paths tracked."""
+    _, landed, ok, paths = _track_valid(system, starts, segment, deadline)
+    for eps in DETOURS:
+        todo = np.flatnonzero(~ok)
+        if not len(todo):
+            break
+        _, c, ok_t, n = _track_valid(system, starts[todo], bent_route(segment, eps), deadline, tiers=_TIERS[2:])
+        landed[todo[ok_t]], ok[todo[ok_t]], paths = c[ok_t], True, paths + n
+    return landed, ok, paths

@@ -19,11 +19,12 @@ weight's set (:mod:`~neurovariety.critical.continuation`).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Optional
 
 import numpy as np
 
-from ..homotopy import DETOURS, TRACE_RTOL, SolutionSet, bent_route, collisions
+from ..homotopy import TRACE_RTOL, SolutionSet, collisions, track_rerouted
 from ..homotopy import trace_test as generic_trace_test
 from ..homotopy.trace import Line
 from .monodromy import random_node
@@ -33,17 +34,19 @@ from .system import STRICT, CriticalSystem, valid_endpoints
 __all__ = ["TRACE_RTOL", "trace_test"]
 
 
-def _line_keys(system: CriticalSystem, starts: np.ndarray, nodes: list[np.ndarray], deadline: Optional[float],
-               options: dict[str, Any]) -> np.ndarray:
-    """Coefficients of every start tracked through ``nodes`` (NaN rows: failed or rank-deficient)."""
+def _line_keys(system: CriticalSystem, starts: np.ndarray, nodes: list[np.ndarray], deadline: Optional[float] = None,
+               **options: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients of every start tracked through ``nodes`` (NaN rows: failed or rank-deficient)
+    and a status per row (0: a regular end point)."""
     ends, status = system.track(starts, nodes, deadline=deadline, **options)
     _, c, mask = valid_endpoints(system, ends, status, nodes[-1])
     keys = np.full((len(starts), system.amb), np.nan, dtype=complex)
     keys[mask] = c
-    return keys
+    return keys, (~mask).astype(np.int64)
 
 
 def _bad_rows(keys: np.ndarray) -> np.ndarray:
+    """Rows without a regular end point, or meeting another row's (path jumping)."""
     bad: np.ndarray = ~np.isfinite(keys).all(axis=1)
     bad[collisions(keys)] = True
     return bad
@@ -74,17 +77,12 @@ def trace_test(
         v = random_node(system, problem, rng, scale)
 
         def line(s: complex) -> Optional[np.ndarray]:
-            end = b0 + s * v
-            keys = _line_keys(system, known.theta, [b0, end], deadline, {})
-            bad = _bad_rows(keys)
             # strict settings on the straight segment, then bends within the same complex line
             # (only nearby branch points matter there)
-            for route in [[b0, end], *(bent_route([b0, end], eps) for eps in DETOURS)]:
-                if not bad.any():
-                    break
-                keys[bad] = _line_keys(system, known.theta[bad], route, deadline, STRICT)
-                bad = _bad_rows(keys)
-            return None if bad.any() else keys  # else: not a regular fibre
+            track = partial(_line_keys, system)
+            keys, _, _ = track_rerouted(track, known.theta, [b0, b0 + s * v], failed=lambda k, _: _bad_rows(k), retry=STRICT,
+                                        deadline=deadline)
+            return None if _bad_rows(keys).any() else keys  # else: not a regular fibre
 
         return line
 

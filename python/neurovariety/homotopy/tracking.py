@@ -82,9 +82,14 @@ def bent_route(nodes: Sequence[np.ndarray], eps: float) -> list[np.ndarray]:
 
 
 def track_rerouted(track: Callable[..., tuple[np.ndarray, np.ndarray]], starts: np.ndarray, route: Sequence[np.ndarray],
-                   **options: Any) -> tuple[np.ndarray, np.ndarray, int]:
-    """``track(starts, route, **options)`` (a system's ``track``), then the paths that failed again
-    through each bent route of :data:`DETOURS` in turn: ``(ends, status, paths tracked)``.
+                   failed: Optional[Callable[[np.ndarray, np.ndarray], np.ndarray]] = None,
+                   retry: Optional[dict[str, Any]] = None, **options: Any) -> tuple[np.ndarray, np.ndarray, int]:
+    """``track(starts, route, **options)`` (a system's ``track``), then the paths that failed again:
+    on the straight route with the settings ``retry`` (if given), then through each bent route of
+    :data:`DETOURS` in turn (with ``retry`` or ``options``): ``(ends, status, paths tracked)``.
+
+    ``failed(ends, status)`` marks the rows to track again (default: ``status != 0``); it sees
+    every row, so it can also mark paths that met another one.
 
     A bent route is another path between the same end parameters, so a re-routed end point is still
     a solution there (of a loop: over its base point), possibly another one than the straight
@@ -92,10 +97,11 @@ def track_rerouted(track: Callable[..., tuple[np.ndarray, np.ndarray]], starts: 
     """
     ends, status = (np.array(a) for a in track(starts, route, **options))
     paths = len(status)
-    for eps in DETOURS:
-        bad = np.flatnonzero(status != 0)
+    again = [(list(route), retry)] if retry is not None else []
+    for nodes, settings in again + [(bent_route(route, eps), retry) for eps in DETOURS]:
+        bad = np.flatnonzero(status != 0 if failed is None else failed(ends, status))
         if not len(bad):
             break
-        ends[bad], status[bad] = track(starts[bad], bent_route(route, eps), **options)
+        ends[bad], status[bad] = track(starts[bad], nodes, **(options if settings is None else {**options, **settings}))
         paths += len(bad)
     return ends, status, paths
