@@ -34,19 +34,24 @@ test like every other critical point.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 import numpy as np
 
 from .._progress import progress_bar
-from ..homotopy import DEDUP_RTOL, DETOURS, TRACE_RTOL, SolutionSet, bent_route, collisions
+from ..homotopy import DEDUP_RTOL, TRACE_RTOL, SolutionSet, collisions, track_rerouted
 from .problem import cgauss
 from .system import STRICT, CriticalSystem, valid_endpoints
 from .target import CAREFUL
 
 __all__ = ["Continuation", "WeightContinuation", "continue_to_weight", "NEAR", "ENDGAME", "GROWTH", "MISSED_REASONS"]
 
+#: Why a point monodromy found at the target was matched to no path (``Continuation.missed_reasons``).
+MISSED_REASONS = ("backward path failed", "landed on no point of the generic parameter",
+                  "landed on a path that ends at another point")
+_FAILED, _OFF_SET, _CLAIMED = MISSED_REASONS
 #: ``p_near`` lies this fraction of the last segment's length from the target.
 NEAR = 1e-2
 #: Endgame parameters ``p1 + eps (p_mid - p1)`` a failing path is followed through.
@@ -326,8 +331,7 @@ def _match_backwards(system: CriticalSystem, found: SolutionSet, near: SolutionS
                      theta: np.ndarray, c: np.ndarray, diverging: np.ndarray, deadline: Optional[float]
                      ) -> tuple[int, int, dict[str, int]]:
     """Track the points of ``found`` that no path reached back along ``segment = (p1, p_near)``
-    (straight, then the failures on the bends :data:`~neurovariety.homotopy.DETOURS` with strict
-    settings); where one lands on a point of ``near`` whose path has no regular end, that path ends
+    (straight, then the failures on the bends of :func:`~neurovariety.homotopy.track_rerouted`); where one lands on a point of ``near`` whose path has no regular end, that path ends
     at it (``theta``, ``c`` and ``diverging`` are updated in place). Returns ``(paths resolved,
     paths tracked, why the others stayed unmatched)``: :data:`MISSED_REASONS` with their counts."""
     missing = _not_reached(system, found, theta, c)
@@ -335,37 +339,35 @@ def _match_backwards(system: CriticalSystem, found: SolutionSet, near: SolutionS
         return 0, 0, {}
     landed, ok_back, paths = _land_backwards(system, found.theta[missing], list(segment), deadline)
     near_c = near.c
-    resolved, why = 0, dict.fromkeys(MISSED_REASONS, 0)
+    resolved, why = 0, Counter[str]()
     for i, ci, ok_i in zip(missing, landed, ok_back):
         if not ok_i:
-            why["backward path failed"] += 1
+            why[_FAILED] += 1
             continue
         dist = np.linalg.norm(near_c - ci, axis=1)
         j = int(np.argmin(dist))
         if dist[j] > DEDUP_RTOL * max(float(np.linalg.norm(ci)), 1e-300):
-            why["landed on no point of the generic parameter"] += 1
+            why[_OFF_SET] += 1
         elif np.isfinite(c[j]).all():  # two paths claim one end: one of them jumped
-            why["landed on a path that ends at another point"] += 1
+            why[_CLAIMED] += 1
         else:  # a path without a regular end: it ends here
             theta[j], c[j], diverging[j] = found.theta[i], found.c[i], False
             resolved += 1
-    return resolved, paths, {k: v for k, v in why.items() if v}
-
-
-#: Why a point monodromy found at the target was matched to no path (``Continuation.missed_reasons``).
-MISSED_REASONS = ("backward path failed", "landed on no point of the generic parameter",
-                  "landed on a path that ends at another point")
+    return resolved, paths, dict(why)
 
 
 def _land_backwards(system: CriticalSystem, starts: np.ndarray, segment: list[np.ndarray],
                     deadline: Optional[float]) -> tuple[np.ndarray, np.ndarray, int]:
-    """Coefficients where ``starts`` land at the end of ``segment`` (straight with every tier, then
-    the failures on each bent route with strict settings), whether they did, and paths tracked."""
-    _, landed, ok, paths = _track_valid(system, starts, segment, deadline)
-    for eps in DETOURS:
-        todo = np.flatnonzero(~ok)
-        if not len(todo):
-            break
-        _, c, ok_t, n = _track_valid(system, starts[todo], bent_route(segment, eps), deadline, tiers=_TIERS[2:])
-        landed[todo[ok_t]], ok[todo[ok_t]], paths = c[ok_t], True, paths + n
-    return landed, ok, paths
+    """Coefficients where ``starts`` land at the end of ``segment`` (every tier of settings on the
+    straight route, then on each bent route of :func:`~neurovariety.homotopy.track_rerouted` for the
+    failures), whether they did, and paths tracked."""
+    tracked = 0
+
+    def track(s: np.ndarray, nodes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        nonlocal tracked
+        _, c, ok, n = _track_valid(system, s, nodes, deadline)
+        tracked += n
+        return c, (~ok).astype(np.int64)
+
+    landed, status, _ = track_rerouted(track, starts, segment)
+    return landed, status == 0, tracked

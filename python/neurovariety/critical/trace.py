@@ -73,13 +73,14 @@ def trace_test(
     the routes, so their trace is the fibre's; for an incomplete set a passing trace would need a
     coincidence (the end points are then no analytic continuation of the set along the line)."""
 
+    track = partial(_line_keys, system)
+
     def new_line() -> Line:
         v = random_node(system, problem, rng, scale)
 
         def line(s: complex) -> Optional[np.ndarray]:
             # strict settings on the straight segment, then bends within the same complex line
             # (only nearby branch points matter there)
-            track = partial(_line_keys, system)
             keys, _, _ = track_rerouted(track, known.theta, [b0, b0 + s * v], failed=lambda k, _: _bad_rows(k), retry=STRICT,
                                         deadline=deadline)
             return None if _bad_rows(keys).any() else keys  # else: not a regular fibre
