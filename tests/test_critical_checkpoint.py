@@ -34,7 +34,15 @@ def test_learning_degree_shares_the_generic_run_with_ed_degree(tmp_path):
     learn = critical_points((2, 2, 2), 3, weights="data", seed=0, checkpoint=tmp_path, progress=False)
     assert learn.verified and learn.extra["continuation"]["generic_verified"]
     stages = [e["stage"] for e in learn.extra["checkpoint"]]
-    assert stages == ["monodromy", "generic weight"]
+    assert stages == ["monodromy", "generic weight", "continuation"]
+    assert not any(e["finished_before"] for e in learn.extra["checkpoint"])
+    # a second run loads all three stages, the continuation's forward stage included, and agrees
+    again = critical_points((2, 2, 2), 3, weights="data", seed=0, checkpoint=tmp_path, progress=False)
+    assert [e["finished_before"] for e in again.extra["checkpoint"]] == [True, True, True]
+    assert again.extra["checkpoint"][2]["resumed_from"] == learn.extra["continuation"]["generic_count"]
+    assert "continuation: loaded finished" in again.statement
+    assert again.extra["continuation"] == learn.extra["continuation"] and again.count == learn.count
+    np.testing.assert_allclose(again.coefficients, learn.coefficients)
     ed = ed_degree((2, 2, 2), 3, seed=0, checkpoint=tmp_path, progress=False)
     (entry,) = ed.extra["checkpoint"]
     assert entry["finished_before"] and entry["file"] == learn.extra["checkpoint"][1]["file"]

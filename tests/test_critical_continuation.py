@@ -16,6 +16,7 @@ from neurovariety.critical.continuation import Continuation, WeightContinuation,
 from neurovariety.critical.monodromy import start_pair
 from neurovariety.critical.problem import loss_problem
 from neurovariety.critical.system import CriticalSystem, full_rank
+from neurovariety.homotopy import SolutionSet
 
 needs_m2 = pytest.mark.skipif(shutil.which("M2") is None, reason="Macaulay2 is not installed (apt-get install macaulay2)")
 
@@ -112,10 +113,11 @@ def test_bad_family_nodes_are_rejected():
         system.track(np.ones((1, 10)), [np.ones(9 + 80), np.ones(9 + 80)])
 
 
-def test_a_path_judged_diverging_is_resolved_by_tracking_the_known_point_back():
-    # the 23 unit-ED points at the target, and the points of their paths at a generic parameter near it
-    from neurovariety.critical.continuation import _match_backwards, _random_node
-    from neurovariety.homotopy import SolutionSet
+@pytest.fixture(scope="module")
+def unit_ed_near():
+    """The 23 unit-ED points of (2,2,2), r=3 at the target ``p1``, and the points of their paths at a
+    generic parameter ``p_near`` near it (row i of ``near`` is the path of point i)."""
+    from neurovariety.critical.continuation import _random_node
 
     res = _solve((2, 2, 2), 3, weights="unit")
     arch = Architecture((2, 2, 2), 3)
@@ -130,22 +132,88 @@ def test_a_path_judged_diverging_is_resolved_by_tracking_the_known_point_back():
     assert (status == 0).all()
     near = SolutionSet(system.P, system.amb)
     assert near.add(system.evaluate(ends, p_near[: system.amb])[1], ends) == res.count
+    return system, found, near, (p1, p_near)
+
+
+def _forward(near, theta, c, diverging):
+    from neurovariety.critical.continuation import _Forward
+
+    return _Forward(near.theta, near.c, theta, c, diverging, p_mid=np.zeros(1), routes=1, paths=0)
+
+
+def test_every_known_point_is_matched_with_its_own_path_by_tracking_it_back(unit_ed_near):
+    from neurovariety.critical.continuation import _match_backwards
+
+    system, found, near, segment = unit_ed_near
+    n = len(found)
     # the endgame reached every path's end but two, which it called diverging
     theta, c = found.theta.copy(), found.c.copy()
-    lost = [3, 11]
-    theta[lost], c[lost] = np.nan, np.nan
-    diverging = np.zeros(res.count, dtype=bool)
-    diverging[lost] = True
-    resolved, tracked, why = _match_backwards(system, found, near, (p1, p_near), theta, c, diverging, None)
-    assert (resolved, tracked, why) == (2, 2, {}) and not diverging.any()
-    assert np.allclose(c, found.c) and np.isfinite(theta).all()
-    # nothing is missing: nothing is tracked, nothing changes
-    assert _match_backwards(system, found, near, (p1, p_near), theta, c, diverging, None) == (0, 0, {})
-    # path 3 jumped to point 5: point 3 lands on a path with another regular end, and says so
+    theta[[3, 11]], c[[3, 11]] = np.nan, np.nan
+    diverging = np.zeros(n, dtype=bool)
+    diverging[[3, 11]] = True
+    match = _match_backwards(system, found, near, segment, _forward(near, theta, c, diverging), None)
+    assert (match.backward, match.missed, match.reasons) == (2, 0, {}) and not match.diverging.any()
+    assert np.allclose(match.c, found.c) and match.paths >= n
+    # path 3 jumped to point 5 (two paths end there): the backward tracks give each point its own path
+    # (both count as matched only backwards: neither forward path ended at a point of its own)
+    theta, c = found.theta.copy(), found.c.copy()
     theta[3], c[3] = found.theta[5], found.c[5]
-    resolved, tracked, why = _match_backwards(system, found, near, (p1, p_near), theta, c, diverging, None)
-    assert (resolved, tracked) == (0, 1) and why == {"landed on a path that ends at another point": 1}
-    assert np.allclose(c[3], found.c[5])  # a claimed end is never overwritten
+    match = _match_backwards(system, found, near, segment, _forward(near, theta, c, np.zeros(n, dtype=bool)), None)
+    assert (match.backward, match.missed) == (2, 0) and np.allclose(match.c, found.c)
+
+
+def test_a_known_point_without_a_path_of_its_own_is_missed_with_its_reason(unit_ed_near, monkeypatch):
+    from neurovariety.critical import continuation as cont
+
+    system, found, near, segment = unit_ed_near
+    n = len(found)
+    rows = [i for i in range(n) if i != 7]  # the path of point 7 never reached p_near
+    fewer = SolutionSet(system.P, system.amb)
+    fewer.add(near.c[rows], near.theta[rows])
+    match = cont._match_backwards(system, found, fewer, segment,
+                                  _forward(fewer, found.theta[rows], found.c[rows], np.zeros(n - 1, dtype=bool)), None)
+    assert (match.missed, match.reasons) == (1, {"landed on no point of the generic parameter": 1})
+    assert np.isfinite(match.c).all() and match.backward == 0
+    # point 3 lands on point 5's path, also with strict settings: the point whose forward path ends there keeps it
+    real_land = cont._land_backwards
+
+    def land(system_, starts, segment_, deadline, tiers=()):
+        landed, ok, paths = real_land(system_, starts, segment_, deadline, tiers)
+        moved = np.flatnonzero(np.all(np.isclose(starts, found.theta[3]), axis=1))
+        landed[moved] = near.c[5]
+        return landed, ok, paths
+
+    monkeypatch.setattr(cont, "_land_backwards", land)
+    real_track = cont._track_valid
+
+    def track(system_, starts, route, deadline, tiers=()):  # the strict re-tracks on every route, too
+        th, c, ok, paths = real_track(system_, starts, route, deadline, tiers)
+        c[np.flatnonzero(np.all(np.isclose(starts, found.theta[3]), axis=1))] = near.c[5]
+        return th, c, ok, paths
+
+    monkeypatch.setattr(cont, "_track_valid", track)
+    theta, c = found.theta.copy(), found.c.copy()
+    theta[3], c[3] = np.nan, np.nan  # path 3 judged diverging: point 3 reaches no near point but 5
+    diverging = np.zeros(n, dtype=bool)
+    diverging[3] = True
+    match = cont._match_backwards(system, found, near, segment, _forward(near, theta, c, diverging), None)
+    assert (match.missed, match.reasons) == (1, {"landed on the path of another point": 1})
+    assert np.isnan(match.c[3]).all() and match.diverging[3]
+    assert np.allclose(match.c[5], found.c[5])
+    # if its forward path had ended at point 3, that path is point 3's and point 5 keeps its own
+    match = cont._match_backwards(system, found, near, segment,
+                                  _forward(near, found.theta.copy(), found.c.copy(), np.zeros(n, dtype=bool)), None)
+    assert (match.missed, match.backward) == (0, 0) and np.allclose(match.c, found.c)
+
+
+def test_points_are_matched_to_slots_by_a_maximum_matching():
+    from neurovariety.critical.continuation import _assign, _contested
+
+    # point 0 first takes slot 5, then gives it up to point 1 (its only slot) and takes slot 3
+    assert _assign([[5, 3], [5]], 6).tolist() == [3, 5]
+    assert _assign([[1], [1], [0, 1]], 2).tolist() == [1, -1, 0]
+    assert _assign([[], [0]], 1).tolist() == [-1, 0]
+    assert _contested([[5, 3], [5], [2]], 6).tolist() == [0, 1]
 
 
 @pytest.mark.slow

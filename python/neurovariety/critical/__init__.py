@@ -172,13 +172,12 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
     saver = None if checkpoint is None else LoopCheckpoint(checkpoint, "monodromy", _problem_key(system, settings),
                                                            N=system.P, amb=system.amb, keys_of=coefficients)
     saved = saver.load(rng) if saver is not None else None
-    earlier = 0.0 if saved is None else saved.seconds
-    entry: dict[str, Any] = {"stage": label, "file": None if saver is None else str(saver.path),
-                             "resumed_from": None if saved is None else len(saved.state.known),
-                             "finished_before": saved is not None and saved.finished,
-                             "seconds_all_runs": earlier, "seconds_earlier": earlier}
-    if saver is not None and log is not None:
-        log.append(entry)
+    entry: dict[str, Any] = {}
+    if saver is not None:
+        entry = saver.file.entry(label, None if saved is None else len(saved.state.known),
+                                 saved is not None and saved.finished)
+        if log is not None:
+            log.append(entry)
     if saved is not None and saved.finished:
         return saved.state, _start_of(saved.extra)
     start = _start_of(saved.extra) if saved is not None else start_pair(system, problem, rng)
@@ -403,7 +402,8 @@ def _by_continuation(system: CriticalSystem, problem: LossProblem, state: LoopSt
         return out
     try:
         run = continue_to_weight(system, gen_state.known, (gen_start.b, generic.Q), (start.b, problem.Q), rng,
-                                 start.scale, deadline=deadline, progress=progress, found=state.known)
+                                 start.scale, deadline=deadline, progress=progress, found=state.known,
+                                 checkpoint=checkpoint, log=log)
     except TrackingStopped as stop:
         state.stop(stop)
         return out

@@ -18,15 +18,20 @@ points are known. Then through the *endgame* parameters ``p1 + eps (p_mid - p1)`
 :data:`ENDGAME`: a path whose size (coefficients, weights or Jacobian condition) grows by
 :data:`GROWTH` in two consecutive steps, or whose weights exceed the tracker's ``max_norm``, is
 counted as diverging (a path converging to a regular point barely moves after its first step);
-the others are tracked on to the target and must end at regular critical points that are
-pairwise different functions. A point monodromy found at the target that no path reached is
-tracked *backwards*, from the target to ``p_near`` (a regular end point continues uniquely to the
-nearby generic parameters, so the path through its landing point ends there): this resolves
-paths the endgame judged diverging or left unresolved because they converge slowly or badly
-conditioned. Paths that fit none of these are ``unresolved``, and completeness is claimed only
-when there are none and every point monodromy found at the target was reached. The divergence
-test is numerical (an endgame, not a proof); the points reached are certified by the Krawczyk
-test like every other critical point.
+the others are tracked on to the target. Finally every regular critical point known at the
+target (the paths' ends and the points monodromy found there) is tracked *backwards*, from the
+target to ``p_near``: a regular point continues uniquely to the nearby generic parameters, so the
+path through its landing point ends there. This matches each known point with its own path (it
+resolves paths the endgame judged diverging because they converge slowly or badly conditioned,
+and corrects paths that jumped). Where two known points reach one near point, both are tracked
+back again with strict settings on the straight segment and on bends around a nearby branch
+point, and the known points are matched to near points by a maximum matching: any injective
+assignment leaving out only diverging paths proves the count (see :func:`_match_backwards`).
+Paths with no known end that do not diverge are ``unresolved``, and completeness is claimed only
+when there are none and every known point was matched with a path of its own. The divergence test
+is numerical (an endgame, not a proof); the points reached are certified by the Krawczyk test
+like every other critical point. With a checkpoint directory the forward stage (hours for
+(3,3,3), r = 2) is saved, so the matching can be re-run from it.
 
 >>> NEAR, ENDGAME
 (0.01, (0.0001, 1e-06, 1e-08, 1e-10))
@@ -41,16 +46,17 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from .._progress import progress_bar
-from ..homotopy import DEDUP_RTOL, TRACE_RTOL, SolutionSet, collisions, track_rerouted
+from ..homotopy import DETOURS, TRACE_RTOL, SolutionSet, bent_route, collisions, track_rerouted
+from ..homotopy.checkpoint import CheckpointFile, PathLike
 from .problem import cgauss
 from .system import STRICT, CriticalSystem, valid_endpoints
 from .target import CAREFUL
 
 __all__ = ["Continuation", "WeightContinuation", "continue_to_weight", "NEAR", "ENDGAME", "GROWTH", "MISSED_REASONS"]
 
-#: Why a point monodromy found at the target was matched to no path (``Continuation.missed_reasons``).
+#: Why a regular point known at the target was matched to no path (``Continuation.missed_reasons``).
 MISSED_REASONS = ("backward path failed", "landed on no point of the generic parameter",
-                  "landed on a path that ends at another point")
+                  "landed on the path of another point")
 _FAILED, _OFF_SET, _CLAIMED = MISSED_REASONS
 #: ``p_near`` lies this fraction of the last segment's length from the target.
 NEAR = 1e-2
@@ -71,9 +77,9 @@ class Continuation:
     """The outcome of :func:`continue_to_weight`: regular end points (``theta``, ``c``) at the
     target; ``starts`` paths, ``near`` distinct regular points at ``p_near`` (after ``routes - 1``
     monodromy loops there), of which ``diverging`` diverge, ``unresolved`` neither diverge nor end
-    regular, and the rest are the end points (``backward`` of them identified by tracking a
-    point monodromy found at the target back to ``p_near``; ``missed`` such points reached by no path,
-    ``missed_reasons`` why, see :data:`MISSED_REASONS`)."""
+    regular, and the rest are the end points (``backward`` of them matched to their path only by
+    tracking them back to ``p_near``; ``missed`` regular points known at the target matched to no
+    path, ``missed_reasons`` why, see :data:`MISSED_REASONS`)."""
 
     theta: np.ndarray
     c: np.ndarray
@@ -98,8 +104,8 @@ class Continuation:
 class WeightContinuation:
     """How a special weight's critical set was completed from a generic weight's (see
     :func:`neurovariety.critical.critical_points`): the generic set, the :class:`Continuation` run
-    (``None`` if the generic set was not verified or the run stopped), and ``missed``, the points
-    monodromy had found that the continuation did not reach."""
+    (``None`` if the generic set was not verified or the run stopped), and ``missed``, the regular
+    points known at the actual weight (monodromy's, the paths' ends) matched to no path."""
 
     generic_count: int
     generic_residual: Optional[float]
@@ -147,18 +153,19 @@ class WeightContinuation:
                f"paths end at regular critical points and {run.diverging} diverge (coefficients, weights or Jacobian "
                f"condition grow by >= {GROWTH:g}x in two consecutive endgame steps as the parameter approaches the "
                "end; numerical endgame)")
+        out += ("; every regular point known at the actual weight was tracked back to the generic parameter near it "
+                "to match it with its path")
         if run.backward:
-            out += (f"; {run.backward} of the regular end points were matched to their path by tracking the point "
-                    "monodromy found at the actual weight back to the generic parameter near it")
+            out += (f" ({run.backward} matched only that way: their forward paths had no end, another one, or one "
+                    "shared with another path)")
         if run.near < run.starts:
             out += f"; {run.starts - run.near} of {run.starts} paths failed before the end of the route"
         if run.unresolved:
             out += f"; {run.unresolved} paths neither end regular nor diverge"
         if self.missed:
-            out += f"; {self.missed} points found by monodromy were not reached (inconsistent: not verified"
+            out += f"; {self.missed} regular points known at the actual weight were matched to no path (not verified"
             if run.missed_reasons:
-                out += "; tracked back to the generic parameter: " + ", ".join(
-                    f"{n} {why}" for why, n in run.missed_reasons.items())
+                out += ": " + ", ".join(f"{n} {why}" for why, n in run.missed_reasons.items())
             out += ")"
         else:
             out += f"; all {self.found} points monodromy found at the actual weight are among them"
@@ -262,6 +269,29 @@ def _growing(sizes: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass
+class _Forward:
+    """The forward stage (to ``p_near``, loops there, the endgame), which the checkpoint keeps: the
+    ``near`` points (weights, coefficients), per near point its regular end at the target
+    (``theta``, ``c``; NaN rows where none) and whether its path ``diverging``."""
+
+    near_theta: np.ndarray
+    near_c: np.ndarray
+    theta: np.ndarray
+    c: np.ndarray
+    diverging: np.ndarray
+    p_mid: np.ndarray
+    routes: int
+    paths: int
+
+    def near_set(self, system: CriticalSystem) -> SolutionSet:
+        """The near points as a set whose indices are the rows of ``theta``, ``c`` and ``diverging``."""
+        near = SolutionSet(system.P, system.amb)
+        if near.add(self.near_c, self.near_theta) != len(self.near_c):
+            raise ValueError("the points at p_near are not distinct functions")
+        return near
+
+
 def continue_to_weight(
     system: CriticalSystem,
     known: SolutionSet,
@@ -273,99 +303,222 @@ def continue_to_weight(
     deadline: Optional[float] = None,
     progress: Optional[bool] = None,
     found: Optional[SolutionSet] = None,
+    checkpoint: Optional[PathLike] = None,
+    log: Optional[list[dict[str, Any]]] = None,
 ) -> Continuation:
     """Track the complete critical set ``known`` of the loss ``start = (b0, Q0)`` to ``target = (b1, Q1)``.
 
     ``system`` is any critical system of the architecture (unsliced; its own ``Q`` is not used);
     ``scale`` is the typical size of a target entry (for the random middle node); ``found`` holds
-    critical points already known at the target (monodromy), tracked back when no path reached them.
+    critical points already known at the target (monodromy). Every regular point known at the
+    target is tracked back to ``p_near`` to match it with its path (:func:`_match_backwards`).
+    With a ``checkpoint`` directory the forward stage is saved when done and loaded by a later run
+    of the same problem (an entry for it is appended to ``log``).
     """
     p0, p1 = node(*start), node(*target)
-    p_mid = 0.5 * (p0 + p1) + _random_node(system, rng, scale)
-    p_near = p1 + NEAR * (p_mid - p1)
-    count = len(known)
+    saver = None if checkpoint is None else CheckpointFile(checkpoint, "continuation", _continuation_key(
+        system, p0, p1, len(known), attempts), _CHECKPOINT_VERSION)
     bar = progress_bar(None, f"continuation {system.arch}", unit="stage", progress=progress)
     with bar:
-        th, c, ok, paths = _track_valid(system, known.theta, [p0, p_mid, p_near], deadline)
-        met = collisions(c)  # path jumping: both paths again, most carefully
-        if len(met):
-            th[met], c[met], _, n = _track_valid(system, known.theta[met], [p0, p_mid, p_near], deadline, tiers=_TIERS[2:])
-            paths += n
-        near = SolutionSet(system.P, system.amb)
-        near.add(c[np.isfinite(c).all(axis=1)], th[np.isfinite(c).all(axis=1)])
-        bar.update(1)
-        routes = 1
-        # p_near is generic: it has exactly `count` critical points; loops there find the ones lost on the way
-        while len(near) < count and routes <= attempts:
-            loop = [p_near, _random_node(system, rng, scale), _random_node(system, rng, scale), p_near]
-            th, c, _, n = _track_valid(system, near.theta, loop, deadline, tiers=_TIERS[:1])
-            done = np.isfinite(c).all(axis=1)
-            near.add(c[done], th[done])
-            paths, routes = paths + n, routes + 1
-            bar.update(1)
-            bar.set_postfix(regular=len(near), of=count)
-        diverging, th_end, c_end, n = _endgame(system, near.theta, p_near, p_mid, p1, deadline, lambda: bar.update(1))
+        forward = None if saver is None else _load_forward(saver, rng)
+        entry = None if saver is None else saver.entry(
+            "continuation", None if forward is None else len(forward.near_c), forward is not None)
+        if entry is not None and log is not None:
+            log.append(entry)
+        if forward is None:
+            forward = _track_forward(system, known, p0, p1, rng, scale, attempts, deadline, bar)
+            if saver is not None and entry is not None:
+                _save_forward(saver, forward, rng)
+                entry["seconds_all_runs"] = round(saver.seconds, 1)
+        near = forward.near_set(system)
+        p_near = p1 + NEAR * (forward.p_mid - p1)
+        match = _match_backwards(system, found if found is not None else SolutionSet(system.P, system.amb), near,
+                                 (p1, p_near), forward, deadline)
+    done = np.isfinite(match.c).all(axis=1)
+    unresolved = len(done) - int(done.sum()) - int(match.diverging.sum())
+    return Continuation(theta=match.theta[done], c=match.c[done], starts=len(known), near=len(near),
+                        diverging=int(match.diverging.sum()), unresolved=unresolved, paths=forward.paths + match.paths,
+                        routes=forward.routes, backward=match.backward, missed=match.missed,
+                        missed_reasons=match.reasons)
+
+
+def _track_forward(system: CriticalSystem, known: SolutionSet, p0: np.ndarray, p1: np.ndarray, rng: np.random.Generator,
+                   scale: float, attempts: int, deadline: Optional[float], bar: Any) -> _Forward:
+    """``known`` tracked from ``p0`` to ``p_near`` (re-tracking collisions, then monodromy loops at
+    ``p_near`` until it has as many distinct regular points as ``known``) and through the endgame."""
+    p_mid = 0.5 * (p0 + p1) + _random_node(system, rng, scale)
+    p_near = p1 + NEAR * (p_mid - p1)
+    th, c, ok, paths = _track_valid(system, known.theta, [p0, p_mid, p_near], deadline)
+    met = collisions(c)  # path jumping: both paths again, most carefully
+    if len(met):
+        th[met], c[met], _, n = _track_valid(system, known.theta[met], [p0, p_mid, p_near], deadline, tiers=_TIERS[2:])
         paths += n
-        backward, why = 0, dict[str, int]()
-        if found is not None and len(found):
-            backward, n, why = _match_backwards(system, found, near, (p1, p_near), th_end, c_end, diverging, deadline)
-            paths += n
-    done = np.isfinite(c_end).all(axis=1)
-    done[collisions(c_end)] = False  # two paths meeting at one regular point: path jumping
-    unresolved = len(done) - int(done.sum()) - int(diverging.sum())
-    missed = 0 if found is None else len(_not_reached(system, found, th_end[done], c_end[done]))
-    return Continuation(theta=th_end[done], c=c_end[done], starts=count, near=len(near), diverging=int(diverging.sum()),
-                        unresolved=unresolved, paths=paths, routes=routes, backward=backward, missed=missed,
-                        missed_reasons=why)
+    near = SolutionSet(system.P, system.amb)
+    near.add(c[np.isfinite(c).all(axis=1)], th[np.isfinite(c).all(axis=1)])
+    bar.update(1)
+    routes = 1
+    # p_near is generic: it has exactly `len(known)` critical points; loops there find the ones lost on the way
+    while len(near) < len(known) and routes <= attempts:
+        loop = [p_near, _random_node(system, rng, scale), _random_node(system, rng, scale), p_near]
+        th, c, _, n = _track_valid(system, near.theta, loop, deadline, tiers=_TIERS[:1])
+        done = np.isfinite(c).all(axis=1)
+        near.add(c[done], th[done])
+        paths, routes = paths + n, routes + 1
+        bar.update(1)
+        bar.set_postfix(regular=len(near), of=len(known))
+    diverging, th_end, c_end, n = _endgame(system, near.theta, p_near, p_mid, p1, deadline, lambda: bar.update(1))
+    return _Forward(near.theta, near.c, th_end, c_end, diverging, p_mid, routes, paths + n)
 
 
-def _not_reached(system: CriticalSystem, found: SolutionSet, theta: np.ndarray, c: np.ndarray) -> list[int]:
-    """Indices of the points of ``found`` that are none of the finite rows of ``c``."""
-    reached = SolutionSet(system.P, system.amb)
-    ok = np.isfinite(c).all(axis=1)
-    reached.add(c[ok], theta[ok])
-    return [i for i, ci in enumerate(found.c) if not reached.contains(ci)]
+#: Layout of the continuation checkpoint (bump when :class:`_Forward` changes).
+_CHECKPOINT_VERSION = 1
+_FORWARD_ARRAYS = ("near_theta", "near_c", "theta", "c", "diverging", "p_mid")
 
 
-def _match_backwards(system: CriticalSystem, found: SolutionSet, near: SolutionSet, segment: tuple[np.ndarray, np.ndarray],
-                     theta: np.ndarray, c: np.ndarray, diverging: np.ndarray, deadline: Optional[float]
-                     ) -> tuple[int, int, dict[str, int]]:
-    """Track the points of ``found`` that no path reached back along ``segment = (p1, p_near)``
-    (straight, then the failures on the bends of :func:`~neurovariety.homotopy.track_rerouted`); where one lands on a point of ``near`` whose path has no regular end, that path ends
-    at it (``theta``, ``c`` and ``diverging`` are updated in place). Returns ``(paths resolved,
-    paths tracked, why the others stayed unmatched)``: :data:`MISSED_REASONS` with their counts."""
-    missing = _not_reached(system, found, theta, c)
-    if not missing:
-        return 0, 0, {}
-    landed, ok_back, paths = _land_backwards(system, found.theta[missing], list(segment), deadline)
-    near_c = near.c
-    resolved, why = 0, Counter[str]()
-    for i, ci, ok_i in zip(missing, landed, ok_back):
-        if not ok_i:
-            why[_FAILED] += 1
-            continue
-        dist = np.linalg.norm(near_c - ci, axis=1)
-        j = int(np.argmin(dist))
-        if dist[j] > DEDUP_RTOL * max(float(np.linalg.norm(ci)), 1e-300):
-            why[_OFF_SET] += 1
-        elif np.isfinite(c[j]).all():  # two paths claim one end: one of them jumped
-            why[_CLAIMED] += 1
-        else:  # a path without a regular end: it ends here
-            theta[j], c[j], diverging[j] = found.theta[i], found.c[i], False
-            resolved += 1
-    return resolved, paths, dict(why)
+def _continuation_key(system: CriticalSystem, p0: np.ndarray, p1: np.ndarray, count: int,
+                      attempts: int) -> dict[str, np.ndarray]:
+    """What identifies a continuation: architecture, both end parameters, the generic set's size, the loop budget."""
+    return {"widths": np.array(system.arch.widths), "r": np.array(system.arch.r), "p0": p0, "p1": p1,
+            "settings": np.array([count, attempts], dtype=np.int64)}
 
 
-def _land_backwards(system: CriticalSystem, starts: np.ndarray, segment: list[np.ndarray],
-                    deadline: Optional[float]) -> tuple[np.ndarray, np.ndarray, int]:
-    """Coefficients where ``starts`` land at the end of ``segment`` (every tier of settings on the
-    straight route, then on each bent route of :func:`~neurovariety.homotopy.track_rerouted` for the
-    failures), whether they did, and paths tracked."""
+def _load_forward(saver: CheckpointFile, rng: np.random.Generator) -> Optional[_Forward]:
+    """The saved forward stage (and ``rng`` set to its state after it), or ``None``."""
+    saved = saver.read()
+    if saved is None:
+        return None
+    meta, arrays = saved
+    rng.bit_generator.state = meta["rng"]
+    return _Forward(**{name: arrays[name] for name in _FORWARD_ARRAYS}, routes=int(meta["routes"]), paths=int(meta["paths"]))
+
+
+def _save_forward(saver: CheckpointFile, forward: _Forward, rng: np.random.Generator) -> None:
+    saver.write({"routes": forward.routes, "paths": forward.paths, "rng": rng.bit_generator.state},
+                {name: getattr(forward, name) for name in _FORWARD_ARRAYS})
+
+
+@dataclass
+class _Matching:
+    """Per near point its regular end at the target (``theta``, ``c``; NaN rows where none) and
+    whether its path diverges; ``backward`` ends matched to their path only by tracking back,
+    ``missed`` known regular points matched to no path and why (``reasons``), ``paths`` tracked."""
+
+    theta: np.ndarray
+    c: np.ndarray
+    diverging: np.ndarray
+    backward: int
+    missed: int
+    reasons: dict[str, int]
+    paths: int
+
+
+def _match_backwards(system: CriticalSystem, found: SolutionSet, near: SolutionSet,
+                     segment: tuple[np.ndarray, np.ndarray], forward: _Forward, deadline: Optional[float]) -> _Matching:
+    """Match every regular point known at the target (the forward paths' ends and ``found``) with a
+    near point of its own, by tracking it back along ``segment = (p1, p_near)``.
+
+    Why this proves the count: the regular points ``R`` at the target continue backwards along the
+    straight segment to distinct near points ``I`` (the interior of the segment is generic), the near
+    points whose straight paths end regular. If an injective assignment of the known points to near
+    points leaves out only near points whose straight paths diverge, then ``I`` lies in its image and
+    ``|R| = |I| <= #known <= |R|``. The assignment may use any route from the target to ``p_near`` for
+    each point (the straight one, its bends around nearby branch points, or the forward path), so it
+    is a maximum matching (:func:`_assign`) between the known points and the near points each reached.
+    """
+    targets, forward_of = _known_ends(system, found, forward.theta, forward.c)
+    candidates, failure, paths = _landings(system, targets.theta, near, list(segment), deadline, forward_of)
+    assigned = _assign(candidates, len(near))
+    owner = np.full(len(near), -1)
+    matched = np.flatnonzero(assigned >= 0)
+    owner[assigned[matched]] = matched
+    theta = np.full_like(forward.theta, np.nan)
+    c = np.full_like(forward.c, np.nan)
+    has = owner >= 0
+    theta[has], c[has] = targets.theta[owner[has]], targets.c[owner[has]]
+    why = Counter(_CLAIMED if candidates[u] else failure[u] for u in np.flatnonzero(assigned < 0))
+    return _Matching(theta, c, forward.diverging & ~has, backward=int((forward_of[owner[has]] != np.flatnonzero(has)).sum()),
+                     missed=sum(why.values()), reasons=dict(why), paths=paths)
+
+
+def _assign(candidates: list[list[int]], count: int) -> np.ndarray:
+    """A maximum matching of points to ``count`` slots, point ``u`` allowed ``candidates[u]`` (tried in
+    order): per point its slot, -1 for none. Kuhn's augmenting paths; only contested slots branch."""
+    holder = np.full(count, -1)
+
+    def augment(u: int, seen: set[int]) -> bool:
+        for j in candidates[u]:
+            if j not in seen:
+                seen.add(j)
+                if holder[j] < 0 or augment(int(holder[j]), seen):
+                    holder[j] = u
+                    return True
+        return False
+
+    for u in range(len(candidates)):
+        augment(u, set())
+    slot = np.full(len(candidates), -1)
+    held = np.flatnonzero(holder >= 0)
+    slot[holder[held]] = held
+    return slot
+
+
+def _known_ends(system: CriticalSystem, found: SolutionSet, theta: np.ndarray, c: np.ndarray) -> tuple[SolutionSet, np.ndarray]:
+    """The regular points known at the target (forward ends, then ``found``) and per point the near
+    point whose forward path ended there (-1: none, or two paths met there)."""
+    met = set(collisions(c).tolist())
+    targets, forward_of = SolutionSet(system.P, system.amb), []
+    for j in np.flatnonzero(np.isfinite(c).all(axis=1)):
+        if targets.add(c[j : j + 1], theta[j : j + 1]):
+            forward_of.append(-1 if j in met else int(j))
+    forward_of += [-1] * targets.add(found.c, found.theta)
+    return targets, np.array(forward_of, dtype=np.int64)
+
+
+def _landings(system: CriticalSystem, starts: np.ndarray, near: SolutionSet, segment: list[np.ndarray],
+              deadline: Optional[float], forward_of: np.ndarray) -> tuple[list[list[int]], list[str], int]:
+    """Per start: the near points it is known to reach (the straight segment's landing, its forward
+    path's start ``forward_of``, and for starts that contest a near point with another start, the
+    landings with strict settings on the straight segment and each of its bends), why the straight
+    track reached none (one of :data:`MISSED_REASONS`, ``""`` where it did), and paths tracked."""
+    landed, ok, paths = _land_backwards(system, starts, segment, deadline)
+    landing, failure = _landing_index(near, landed, ok)
+    candidates = [list(dict.fromkeys(int(j) for j in (landing[u], forward_of[u]) if j >= 0)) for u in range(len(starts))]
+    contested = _contested(candidates, len(near))
+    for route in [segment] + [bent_route(segment, eps) for eps in DETOURS] if len(contested) else []:
+        _, c, ok_route, n = _track_valid(system, starts[contested], route, deadline, tiers=_TIERS[2:])
+        paths += n
+        for u, j in zip(contested, _landing_index(near, c, ok_route)[0]):
+            if j >= 0 and j not in candidates[u]:
+                candidates[u].append(int(j))
+    return candidates, failure, paths
+
+
+def _contested(candidates: list[list[int]], count: int) -> np.ndarray:
+    """The points one of whose candidate slots is also another point's."""
+    claims = np.bincount([j for cand in candidates for j in cand], minlength=count)
+    return np.array([u for u, cand in enumerate(candidates) if any(claims[j] > 1 for j in cand)], dtype=np.int64)
+
+
+def _landing_index(near: SolutionSet, landed: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The near point each landed row is (-1: none) and why not (``""`` where it is one)."""
+    index, failure = np.full(len(landed), -1), []
+    for i, (ci, ok_i) in enumerate(zip(landed, ok)):
+        k = near.index_of(ci) if ok_i else None
+        index[i] = -1 if k is None else k
+        failure.append("" if k is not None else _OFF_SET if ok_i else _FAILED)
+    return index, failure
+
+
+def _land_backwards(system: CriticalSystem, starts: np.ndarray, segment: list[np.ndarray], deadline: Optional[float],
+                    tiers: tuple[dict[str, Any], ...] = ()) -> tuple[np.ndarray, np.ndarray, int]:
+    """Coefficients where ``starts`` land at the end of ``segment`` (the ``tiers`` of settings on the
+    straight route, default all, then on each bent route of :func:`~neurovariety.homotopy.track_rerouted`
+    for the failures), whether they did, and paths tracked."""
     tracked = 0
 
     def track(s: np.ndarray, nodes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         nonlocal tracked
-        _, c, ok, n = _track_valid(system, s, nodes, deadline)
+        _, c, ok, n = _track_valid(system, s, nodes, deadline, tiers)
         tracked += n
         return c, (~ok).astype(np.int64)
 

@@ -49,7 +49,7 @@ from ..errors import InvalidInputError
 from .monodromy import LoopState
 from .solutions import SolutionSet
 
-__all__ = ["LoopCheckpoint", "Saved", "SAVE_EVERY", "KEY_DIGITS"]
+__all__ = ["CheckpointFile", "LoopCheckpoint", "Saved", "SAVE_EVERY", "KEY_DIGITS"]
 
 #: Seconds between two saves of a running monodromy.
 SAVE_EVERY = 60.0
@@ -96,30 +96,35 @@ def _same_key(saved: np.ndarray, current: np.ndarray) -> bool:
     return bool(np.array_equal(saved, current))
 
 
-class LoopCheckpoint:
-    """The checkpoint file of one monodromy problem (``label`` + ``key`` arrays) in ``directory``;
-    ``keys_of`` maps weight vectors (``k x N``) to their keys (``k x amb``, the deduplication keys
-    of the run's :class:`~neurovariety.homotopy.SolutionSet`)."""
+class CheckpointFile:
+    """The ``.npz`` file of one problem (``label`` + ``key`` arrays) in ``directory``: named by the
+    key's hash, checked against the key and the ``version`` of its layout on reading, written
+    atomically, and the seconds spent on the problem summed over runs."""
 
-    def __init__(self, directory: PathLike, label: str, key: dict[str, np.ndarray], *, N: int, amb: int,
-                 keys_of: Callable[[np.ndarray], np.ndarray]):
+    def __init__(self, directory: PathLike, label: str, key: dict[str, np.ndarray], version: int):
         self.directory = Path(directory)
         if self.directory.exists() and not self.directory.is_dir():
             raise InvalidInputError(f"checkpoint must be a directory, got the file {self.directory}")
         self.key = {name: np.ascontiguousarray(a) for name, a in key.items()}
         self.path = self.directory / f"{label}-{_problem_hash(label, self.key)}.npz"
-        self.N, self.amb, self.keys_of = N, amb, keys_of
+        self.version = version
         self._started = time.monotonic()
         self._seconds_before = 0.0
-        self._last_save = -float("inf")
 
     @property
     def seconds(self) -> float:
         """Seconds spent on this problem in all runs, this one included."""
         return self._seconds_before + time.monotonic() - self._started
 
-    def load(self, rng: np.random.Generator) -> Optional[Saved]:
-        """The saved run (and ``rng`` set to its saved state), or ``None`` if there is none."""
+    def entry(self, stage: str, resumed_from: Optional[int], finished_before: bool) -> dict[str, Any]:
+        """The log entry of a run of this problem: the stage, the file, what was loaded (``resumed_from``
+        solutions, ``None``: nothing) and the seconds spent over all runs (updated by the caller)."""
+        earlier = round(self._seconds_before, 1)
+        return {"stage": stage, "file": str(self.path), "resumed_from": resumed_from,
+                "finished_before": finished_before, "seconds_all_runs": earlier, "seconds_earlier": earlier}
+
+    def read(self) -> Optional[tuple[dict[str, Any], dict[str, np.ndarray]]]:
+        """``(meta, arrays)`` as saved (the key arrays removed), or ``None`` if there is no file."""
         if not self.path.exists():
             return None
         try:
@@ -128,9 +133,51 @@ class LoopCheckpoint:
         except (OSError, ValueError) as exc:
             raise InvalidInputError(f"{self.path}: unreadable checkpoint ({exc}); remove it to start afresh") from None
         meta = json.loads(str(arrays.pop("meta")))
-        if meta.get("format") != _FORMAT or not all(
-                f"key_{name}" in arrays and _same_key(arrays[f"key_{name}"], a) for name, a in self.key.items()):
+        if meta.get("format") != self.version or not all(
+                f"key_{name}" in arrays and _same_key(arrays.pop(f"key_{name}"), a) for name, a in self.key.items()):
             raise InvalidInputError(f"{self.path} belongs to another problem or format; remove it to start afresh")
+        self._seconds_before = float(meta["seconds"])
+        self._started = time.monotonic()
+        return meta, arrays
+
+    def write(self, meta: dict[str, Any], arrays: dict[str, Any]) -> None:
+        """Replace the file by ``meta`` (JSON; the format and the seconds are added) and ``arrays``."""
+        meta = {**meta, "format": self.version, "seconds": self.seconds}
+        arrays = {**arrays, **{f"key_{name}": a for name, a in self.key.items()}}
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(fh, meta=np.array(json.dumps(meta, default=_plain)), **arrays)
+        os.replace(tmp, self.path)
+
+
+class LoopCheckpoint:
+    """The checkpoint of one monodromy problem (``label`` + ``key`` arrays) in ``directory``;
+    ``keys_of`` maps weight vectors (``k x N``) to their keys (``k x amb``, the deduplication keys
+    of the run's :class:`~neurovariety.homotopy.SolutionSet`)."""
+
+    def __init__(self, directory: PathLike, label: str, key: dict[str, np.ndarray], *, N: int, amb: int,
+                 keys_of: Callable[[np.ndarray], np.ndarray]):
+        self.file = CheckpointFile(directory, label, key, _FORMAT)
+        self.N, self.amb, self.keys_of = N, amb, keys_of
+        self._last_save = -float("inf")
+
+    @property
+    def path(self) -> Path:
+        """The checkpoint file."""
+        return self.file.path
+
+    @property
+    def seconds(self) -> float:
+        """Seconds spent on this problem in all runs, this one included."""
+        return self.file.seconds
+
+    def load(self, rng: np.random.Generator) -> Optional[Saved]:
+        """The saved run (and ``rng`` set to its saved state), or ``None`` if there is none."""
+        saved = self.file.read()
+        if saved is None:
+            return None
+        meta, arrays = saved
         known = SolutionSet(self.N, self.amb)
         theta = arrays.pop("theta")
         if known.add(self.keys_of(theta) if len(theta) else np.zeros((0, self.amb), complex), theta) != meta["count"]:
@@ -139,9 +186,7 @@ class LoopCheckpoint:
         nodes = {int(i): list(arrays.pop(f"nodes_{i}")) for i in meta["node_loops"]}
         extra = {name[len("extra_"):]: a for name, a in arrays.items() if name.startswith("extra_")}
         rng.bit_generator.state = meta["rng"]
-        self._seconds_before = float(meta["seconds"])
-        self._started = time.monotonic()
-        return Saved(state, nodes, extra, bool(meta["finished"]), self._seconds_before)
+        return Saved(state, nodes, extra, bool(meta["finished"]), float(meta["seconds"]))
 
     def save(self, state: LoopState, nodes: dict[int, list[np.ndarray]], extra: dict[str, np.ndarray],
              rng: np.random.Generator, *, finished: bool, force: bool = False) -> None:
@@ -150,16 +195,10 @@ class LoopCheckpoint:
         if not force and now - self._last_save < SAVE_EVERY:
             return
         meta: dict[str, Any] = {name: getattr(state, name) for name in _STATE_FIELDS}
-        meta.update(format=_FORMAT, count=len(state.known), finished=finished, seconds=self.seconds,
-                    rng=rng.bit_generator.state, node_loops=sorted(nodes))
-        arrays: dict[str, Any] = {f"key_{name}": a for name, a in self.key.items()}
-        arrays.update({f"extra_{name}": np.asarray(a) for name, a in extra.items()})
+        meta.update(count=len(state.known), finished=finished, rng=rng.bit_generator.state, node_loops=sorted(nodes))
+        arrays: dict[str, Any] = {f"extra_{name}": np.asarray(a) for name, a in extra.items()}
         arrays.update({f"nodes_{i}": np.array(v) for i, v in nodes.items()})
-        self.directory.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        with open(tmp, "wb") as fh:
-            np.savez_compressed(fh, meta=np.array(json.dumps(meta, default=_plain)), theta=state.known.theta, **arrays)
-        os.replace(tmp, self.path)
+        self.file.write(meta, {"theta": state.known.theta, **arrays})
         self._last_save = now
 
 

@@ -14,6 +14,7 @@ is 1-Lipschitz), kept sorted — about ``log n`` work per solution instead of ``
 from __future__ import annotations
 
 import bisect
+from typing import Optional
 
 import numpy as np
 
@@ -54,8 +55,8 @@ class SolutionSet:
         """The weight vectors of solutions ``lo .. hi - 1`` (insertion order), ``(hi - lo, N)``."""
         return np.array(self._theta[lo:hi], dtype=complex).reshape(max(0, min(hi, len(self)) - lo), self.N)
 
-    def contains(self, ci: np.ndarray) -> bool:
-        """Is ``ci`` (to ``rtol``) one of the known functions?"""
+    def index_of(self, ci: np.ndarray) -> Optional[int]:
+        """The index (insertion order) of the known function ``ci`` is (to ``rtol``), or ``None``."""
         norm = float(np.linalg.norm(ci))
         key = float((ci @ self._direction).real)
         window = self.rtol * max(norm, self._max_norm)
@@ -64,8 +65,12 @@ class SolutionSet:
         for pos in range(lo, hi):
             k = self._index[pos]
             if np.linalg.norm(self._c[k] - ci) <= self.rtol * max(self._norms[k], norm, 1e-300):
-                return True
-        return False
+                return k
+        return None
+
+    def contains(self, ci: np.ndarray) -> bool:
+        """Is ``ci`` (to ``rtol``) one of the known functions?"""
+        return self.index_of(ci) is not None
 
     def add(self, c: np.ndarray, theta: np.ndarray) -> int:
         """Add the functions not known yet; returns how many were new."""
