@@ -138,7 +138,7 @@ def unit_ed_near():
 def _forward(near, theta, c, diverging):
     from neurovariety.critical.continuation import _Forward
 
-    return _Forward(near.theta, near.c, theta, c, diverging, p_mid=np.zeros(1), routes=1, paths=0)
+    return _Forward(near, theta, c, diverging, p_mid=np.zeros(1), routes=1, paths=0)
 
 
 def test_every_known_point_is_matched_with_its_own_path_by_tracking_it_back(unit_ed_near):

@@ -166,11 +166,8 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
     run is saved as it goes and resumed from there (:mod:`neurovariety.homotopy.checkpoint`); what was
     resumed is appended to ``log``."""
     settings = (max_loops, stop_after, verify, trace_in_loops)
-    def coefficients(theta: np.ndarray) -> np.ndarray:  # the keys of a checkpoint's weights
-        return system.evaluate(theta, np.zeros(system.amb))[1]
-
     saver = None if checkpoint is None else LoopCheckpoint(checkpoint, "monodromy", _problem_key(system, settings),
-                                                           N=system.P, amb=system.amb, keys_of=coefficients)
+                                                           N=system.P, amb=system.amb, keys_of=system.coefficients)
     saved = saver.load(rng) if saver is not None else None
     entry: dict[str, Any] = {}
     if saver is not None:
@@ -214,7 +211,8 @@ def _monodromy(system: CriticalSystem, problem: LossProblem, rng: np.random.Gene
         except TrackingStopped as stop:
             state.stop(stop)
     save(state, finished=not state.stopped, force=True)
-    entry["seconds_all_runs"] = None if saver is None else round(saver.seconds, 1)
+    if saver is not None:
+        entry["seconds_all_runs"] = round(saver.seconds, 1)
     return state, start
 
 

@@ -46,6 +46,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from .._progress import progress_bar
+from ..errors import InvalidInputError
 from ..homotopy import DETOURS, TRACE_RTOL, SolutionSet, bent_route, collisions, track_rerouted
 from ..homotopy.checkpoint import CheckpointFile, PathLike
 from .problem import cgauss
@@ -272,24 +273,16 @@ def _growing(sizes: np.ndarray) -> np.ndarray:
 @dataclass
 class _Forward:
     """The forward stage (to ``p_near``, loops there, the endgame), which the checkpoint keeps: the
-    ``near`` points (weights, coefficients), per near point its regular end at the target
-    (``theta``, ``c``; NaN rows where none) and whether its path ``diverging``."""
+    ``near`` points, per near point (in ``near``'s order) its regular end at the target (``theta``,
+    ``c``; NaN rows where none) and whether its path ``diverging``."""
 
-    near_theta: np.ndarray
-    near_c: np.ndarray
+    near: SolutionSet
     theta: np.ndarray
     c: np.ndarray
     diverging: np.ndarray
     p_mid: np.ndarray
     routes: int
     paths: int
-
-    def near_set(self, system: CriticalSystem) -> SolutionSet:
-        """The near points as a set whose indices are the rows of ``theta``, ``c`` and ``diverging``."""
-        near = SolutionSet(system.P, system.amb)
-        if near.add(self.near_c, self.near_theta) != len(self.near_c):
-            raise ValueError("the points at p_near are not distinct functions")
-        return near
 
 
 def continue_to_weight(
@@ -320,23 +313,16 @@ def continue_to_weight(
         system, p0, p1, len(known), attempts), _CHECKPOINT_VERSION)
     bar = progress_bar(None, f"continuation {system.arch}", unit="stage", progress=progress)
     with bar:
-        forward = None if saver is None else _load_forward(saver, rng)
-        entry = None if saver is None else saver.entry(
-            "continuation", None if forward is None else len(forward.near_c), forward is not None)
-        if entry is not None and log is not None:
-            log.append(entry)
-        if forward is None:
-            forward = _track_forward(system, known, p0, p1, rng, scale, attempts, deadline, bar)
-            if saver is not None and entry is not None:
-                _save_forward(saver, forward, rng)
-                entry["seconds_all_runs"] = round(saver.seconds, 1)
-        near = forward.near_set(system)
+        def track() -> _Forward:
+            return _track_forward(system, known, p0, p1, rng, scale, attempts, deadline, bar)
+
+        forward = track() if saver is None else _checkpointed_forward(system, saver, rng, track, log)
         p_near = p1 + NEAR * (forward.p_mid - p1)
-        match = _match_backwards(system, found if found is not None else SolutionSet(system.P, system.amb), near,
-                                 (p1, p_near), forward, deadline)
+        match = _match_backwards(system, found if found is not None else SolutionSet(system.P, system.amb),
+                                 forward.near, (p1, p_near), forward, deadline)
     done = np.isfinite(match.c).all(axis=1)
     unresolved = len(done) - int(done.sum()) - int(match.diverging.sum())
-    return Continuation(theta=match.theta[done], c=match.c[done], starts=len(known), near=len(near),
+    return Continuation(theta=match.theta[done], c=match.c[done], starts=len(known), near=len(forward.near),
                         diverging=int(match.diverging.sum()), unresolved=unresolved, paths=forward.paths + match.paths,
                         routes=forward.routes, backward=match.backward, missed=match.missed,
                         missed_reasons=match.reasons)
@@ -367,12 +353,13 @@ def _track_forward(system: CriticalSystem, known: SolutionSet, p0: np.ndarray, p
         bar.update(1)
         bar.set_postfix(regular=len(near), of=len(known))
     diverging, th_end, c_end, n = _endgame(system, near.theta, p_near, p_mid, p1, deadline, lambda: bar.update(1))
-    return _Forward(near.theta, near.c, th_end, c_end, diverging, p_mid, routes, paths + n)
+    return _Forward(near, th_end, c_end, diverging, p_mid, routes, paths + n)
 
 
 #: Layout of the continuation checkpoint (bump when :class:`_Forward` changes).
-_CHECKPOINT_VERSION = 1
-_FORWARD_ARRAYS = ("near_theta", "near_c", "theta", "c", "diverging", "p_mid")
+_CHECKPOINT_VERSION = 2
+#: The :class:`_Forward` arrays stored as they are (the near points are stored as their weights).
+_FORWARD_ARRAYS = ("theta", "c", "diverging", "p_mid")
 
 
 def _continuation_key(system: CriticalSystem, p0: np.ndarray, p1: np.ndarray, count: int,
@@ -382,19 +369,26 @@ def _continuation_key(system: CriticalSystem, p0: np.ndarray, p1: np.ndarray, co
             "settings": np.array([count, attempts], dtype=np.int64)}
 
 
-def _load_forward(saver: CheckpointFile, rng: np.random.Generator) -> Optional[_Forward]:
-    """The saved forward stage (and ``rng`` set to its state after it), or ``None``."""
-    saved = saver.read()
-    if saved is None:
-        return None
-    meta, arrays = saved
-    rng.bit_generator.state = meta["rng"]
-    return _Forward(**{name: arrays[name] for name in _FORWARD_ARRAYS}, routes=int(meta["routes"]), paths=int(meta["paths"]))
-
-
-def _save_forward(saver: CheckpointFile, forward: _Forward, rng: np.random.Generator) -> None:
-    saver.write({"routes": forward.routes, "paths": forward.paths, "rng": rng.bit_generator.state},
-                {name: getattr(forward, name) for name in _FORWARD_ARRAYS})
+def _checkpointed_forward(system: CriticalSystem, saver: CheckpointFile, rng: np.random.Generator,
+                          track: Callable[[], _Forward], log: Optional[list[dict[str, Any]]]) -> _Forward:
+    """The forward stage from ``saver``'s file (``rng`` set to its state after it), else ``track()``
+    saved there; its entry is appended to ``log``."""
+    saved = saver.read(rng)
+    entry = saver.entry("continuation", None if saved is None else len(saved[1]["near_theta"]), saved is not None)
+    if log is not None:
+        log.append(entry)
+    if saved is not None:
+        meta, arrays = saved
+        near = SolutionSet(system.P, system.amb)
+        if near.add(system.coefficients(arrays["near_theta"]), arrays["near_theta"]) != len(arrays["near_theta"]):
+            raise InvalidInputError(f"{saver.path}: its points no longer deduplicate; remove it to start afresh")
+        return _Forward(near, **{name: arrays[name] for name in _FORWARD_ARRAYS}, routes=int(meta["routes"]),
+                        paths=int(meta["paths"]))
+    forward = track()
+    saver.write({"routes": forward.routes, "paths": forward.paths},
+                {"near_theta": forward.near.theta, **{name: getattr(forward, name) for name in _FORWARD_ARRAYS}}, rng)
+    entry["seconds_all_runs"] = round(saver.seconds, 1)
+    return forward
 
 
 @dataclass
@@ -407,9 +401,13 @@ class _Matching:
     c: np.ndarray
     diverging: np.ndarray
     backward: int
-    missed: int
     reasons: dict[str, int]
     paths: int
+
+    @property
+    def missed(self) -> int:
+        """Known regular points matched to no path."""
+        return sum(self.reasons.values())
 
 
 def _match_backwards(system: CriticalSystem, found: SolutionSet, near: SolutionSet,
@@ -437,7 +435,7 @@ def _match_backwards(system: CriticalSystem, found: SolutionSet, near: SolutionS
     theta[has], c[has] = targets.theta[owner[has]], targets.c[owner[has]]
     why = Counter(_CLAIMED if candidates[u] else failure[u] for u in np.flatnonzero(assigned < 0))
     return _Matching(theta, c, forward.diverging & ~has, backward=int((forward_of[owner[has]] != np.flatnonzero(has)).sum()),
-                     missed=sum(why.values()), reasons=dict(why), paths=paths)
+                     reasons=dict(why), paths=paths)
 
 
 def _assign(candidates: list[list[int]], count: int) -> np.ndarray:
@@ -484,7 +482,8 @@ def _landings(system: CriticalSystem, starts: np.ndarray, near: SolutionSet, seg
     landing, failure = _landing_index(near, landed, ok)
     candidates = [list(dict.fromkeys(int(j) for j in (landing[u], forward_of[u]) if j >= 0)) for u in range(len(starts))]
     contested = _contested(candidates, len(near))
-    for route in [segment] + [bent_route(segment, eps) for eps in DETOURS] if len(contested) else []:
+    routes = [segment] + [bent_route(segment, eps) for eps in DETOURS] if len(contested) else []
+    for route in routes:
         _, c, ok_route, n = _track_valid(system, starts[contested], route, deadline, tiers=_TIERS[2:])
         paths += n
         for u, j in zip(contested, _landing_index(near, c, ok_route)[0]):

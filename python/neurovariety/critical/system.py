@@ -94,6 +94,10 @@ class CriticalSystem:
         """``(F (k x n), c (k x amb), J (k x amb x n))`` at weight vectors ``thetas`` for parameter ``b``."""
         return evaluate_points(self.core, thetas, b)
 
+    def coefficients(self, thetas: np.ndarray) -> np.ndarray:
+        """Coefficient vectors ``c`` (k x amb) of weight vectors ``thetas`` (the keys of a solution set)."""
+        return self.evaluate(thetas, np.zeros(self.amb))[1]
+
     def certify(self, thetas: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Krawczyk certification (ball arithmetic) of weight vectors ``thetas`` (k x N) as critical
         points for ``b``: ``(certified, real, radius, distinct)`` boolean/float arrays of length k.

@@ -99,7 +99,8 @@ def _same_key(saved: np.ndarray, current: np.ndarray) -> bool:
 class CheckpointFile:
     """The ``.npz`` file of one problem (``label`` + ``key`` arrays) in ``directory``: named by the
     key's hash, checked against the key and the ``version`` of its layout on reading, written
-    atomically, and the seconds spent on the problem summed over runs."""
+    atomically with the random generator's state (restored on reading), and the seconds spent on
+    the problem summed over runs."""
 
     def __init__(self, directory: PathLike, label: str, key: dict[str, np.ndarray], version: int):
         self.directory = Path(directory)
@@ -123,8 +124,9 @@ class CheckpointFile:
         return {"stage": stage, "file": str(self.path), "resumed_from": resumed_from,
                 "finished_before": finished_before, "seconds_all_runs": earlier, "seconds_earlier": earlier}
 
-    def read(self) -> Optional[tuple[dict[str, Any], dict[str, np.ndarray]]]:
-        """``(meta, arrays)`` as saved (the key arrays removed), or ``None`` if there is no file."""
+    def read(self, rng: np.random.Generator) -> Optional[tuple[dict[str, Any], dict[str, np.ndarray]]]:
+        """``(meta, arrays)`` as saved (the key arrays removed; ``rng`` set to its saved state), or
+        ``None`` if there is no file."""
         if not self.path.exists():
             return None
         try:
@@ -138,11 +140,13 @@ class CheckpointFile:
             raise InvalidInputError(f"{self.path} belongs to another problem or format; remove it to start afresh")
         self._seconds_before = float(meta["seconds"])
         self._started = time.monotonic()
+        rng.bit_generator.state = meta["rng"]
         return meta, arrays
 
-    def write(self, meta: dict[str, Any], arrays: dict[str, Any]) -> None:
-        """Replace the file by ``meta`` (JSON; the format and the seconds are added) and ``arrays``."""
-        meta = {**meta, "format": self.version, "seconds": self.seconds}
+    def write(self, meta: dict[str, Any], arrays: dict[str, Any], rng: np.random.Generator) -> None:
+        """Replace the file by ``meta`` (JSON; the format, the seconds and ``rng``'s state are added)
+        and ``arrays``."""
+        meta = {**meta, "format": self.version, "seconds": self.seconds, "rng": rng.bit_generator.state}
         arrays = {**arrays, **{f"key_{name}": a for name, a in self.key.items()}}
         self.directory.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
@@ -174,7 +178,7 @@ class LoopCheckpoint:
 
     def load(self, rng: np.random.Generator) -> Optional[Saved]:
         """The saved run (and ``rng`` set to its saved state), or ``None`` if there is none."""
-        saved = self.file.read()
+        saved = self.file.read(rng)
         if saved is None:
             return None
         meta, arrays = saved
@@ -185,7 +189,6 @@ class LoopCheckpoint:
         state = LoopState(known, **{name: meta[name] for name in _STATE_FIELDS})
         nodes = {int(i): list(arrays.pop(f"nodes_{i}")) for i in meta["node_loops"]}
         extra = {name[len("extra_"):]: a for name, a in arrays.items() if name.startswith("extra_")}
-        rng.bit_generator.state = meta["rng"]
         return Saved(state, nodes, extra, bool(meta["finished"]), float(meta["seconds"]))
 
     def save(self, state: LoopState, nodes: dict[int, list[np.ndarray]], extra: dict[str, np.ndarray],
@@ -195,10 +198,10 @@ class LoopCheckpoint:
         if not force and now - self._last_save < SAVE_EVERY:
             return
         meta: dict[str, Any] = {name: getattr(state, name) for name in _STATE_FIELDS}
-        meta.update(count=len(state.known), finished=finished, rng=rng.bit_generator.state, node_loops=sorted(nodes))
+        meta.update(count=len(state.known), finished=finished, node_loops=sorted(nodes))
         arrays: dict[str, Any] = {f"extra_{name}": np.asarray(a) for name, a in extra.items()}
         arrays.update({f"nodes_{i}": np.array(v) for i, v in nodes.items()})
-        self.file.write(meta, {"theta": state.known.theta, **arrays})
+        self.file.write(meta, {"theta": state.known.theta, **arrays}, rng)
         self._last_save = now
 
 
